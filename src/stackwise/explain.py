@@ -1,0 +1,81 @@
+"""Explain a recommendation: the path through the flowchart and the reason for each pick."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from stackwise.questionnaire import FLOWCHART, STACK, Questionnaire
+
+CACHE_REASON = (
+    "Redis, always: the seed's caching layer (sub-millisecond reads, far less database load)"
+)
+
+
+def stack_line(answers: dict[str, Any]) -> str:
+    return "/".join(str(answers.get(k, "?")) for k in ("language", *STACK[1:5]))
+
+
+def report(q: Questionnaire, answers: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """The recommendation as data: stack, flowchart path, reasons, overrides, pitfalls."""
+    flow_only = {k: v for k, v in given.items() if k not in STACK}
+    recommended = q.resolve(flow_only, strict=False)
+    catalog = q.catalog
+    lang = catalog["languages"][answers["language"]]
+    labels = {
+        "language": lang["label"],
+        "framework": lang["frameworks"][answers["framework"]]["label"],
+        "database": catalog["databases"][answers["database"]]["label"],
+        "orm": lang["orms"].get(answers["orm"], {}).get("label", answers["orm"]),
+        "queue": catalog["queues"][answers["queue"]]["label"],
+    }
+    reasons = {
+        "language": lang["reason"],
+        "framework": lang["frameworks"][answers["framework"]]["reason"],
+        "database": catalog["databases"][answers["database"]]["reason"],
+        "orm": "the first ORM of the catalog for this framework and database",
+        "queue": catalog["queues"][answers["queue"]]["reason"],
+        "cache": CACHE_REASON,
+    }
+    overridden = [k for k in STACK if k in given and given[k] != recommended.get(k)]
+    for key in overridden:
+        reasons[key] = f"your choice (the flowchart recommends {recommended[key]})"
+    stack = "/".join(answers[k] for k in ("framework", "orm", "database", "queue"))
+    return {
+        "stack": {k: answers[k] for k in STACK if k != "socketio" or answers["language"] == "node"},
+        "labels": labels,
+        "path": [
+            {"question": q.questions[name].help, "answer": bool(answers[name])}
+            for name in FLOWCHART
+            if q.asked(name, answers)
+        ],
+        "reasons": reasons,
+        "overridden": overridden,
+        "implemented": stack in catalog["implemented"],
+        "pitfalls": q.pitfalls(answers),
+    }
+
+
+def show(
+    console: Console, q: Questionnaire, answers: dict[str, Any], given: dict[str, Any]
+) -> None:
+    data = report(q, answers, given)
+    console.print("[bold]Path through the flowchart[/]")
+    for step in data["path"]:
+        console.print(
+            f"  {step['question']} [cyan]{'yes' if step['answer'] else 'no'}[/]", highlight=False
+        )
+    table = Table("", "pick", "why", title="Recommended stack", title_justify="left")
+    for key, label in data["labels"].items():
+        table.add_row(key, label, data["reasons"][key])
+    table.add_row("cache", "Redis", data["reasons"]["cache"])
+    if answers["language"] == "node":
+        table.add_row("socketio", "yes" if answers["socketio"] else "no", "real-time gateway")
+    console.print(table)
+    if not data["implemented"]:
+        console.print(
+            "[yellow]This stack is in the catalog but not implemented yet; "
+            "`stackwise list` shows what is.[/]"
+        )

@@ -1,0 +1,187 @@
+"""The questionnaire as copier.yml defines it, evaluated outside Copier.
+
+copier.yml is the one source of truth: this module only reads its questions and
+renders their Jinja (defaults, choices, `when`, validators) with the same filters
+Copier uses, so the CLI can explain the flowchart and offer only valid choices.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment
+
+FLOWCHART = (
+    "realtime",
+    "ml_ai",
+    "max_performance",
+    "high_concurrency",
+    "acid",
+    "flexible_schema",
+    "high_throughput_events",
+)
+STACK = ("language", "framework", "database", "orm", "queue", "socketio")
+
+
+class AnswerError(ValueError):
+    """An answer that copier.yml refuses; the message is one line for the user."""
+
+
+def template_root() -> Path:
+    """The template: $STACKWISE_TEMPLATE, else this checkout, else the packaged copy."""
+    if env := os.environ.get("STACKWISE_TEMPLATE"):
+        return Path(env).resolve()
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[2], here.parent / "_template"):
+        if (candidate / "copier.yml").is_file():
+            return candidate
+    raise FileNotFoundError("stackwise: copier.yml not found; set STACKWISE_TEMPLATE")
+
+
+@cache
+def _jinja() -> Environment:
+    return Environment(extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"])
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    value: str
+    disabled: str = ""  # why it cannot be picked, or ""
+
+
+@dataclass
+class Question:
+    name: str
+    spec: dict[str, Any]
+
+    @property
+    def help(self) -> str:
+        return str(self.spec.get("help", self.name))
+
+    @property
+    def type(self) -> str:
+        return str(self.spec.get("type", "str"))
+
+    def _render(self, value: Any, context: dict[str, Any]) -> Any:
+        if not isinstance(value, str):
+            return value
+        return _jinja().from_string(value).render(context)
+
+    def when(self, context: dict[str, Any]) -> bool:
+        return _truthy(self._render(self.spec.get("when", True), context))
+
+    def default(self, context: dict[str, Any]) -> Any:
+        return self.cast(self._render(self.spec.get("default"), context))
+
+    def cast(self, value: Any) -> Any:
+        if self.type == "bool":
+            return _truthy(value)
+        if self.type == "yaml" and isinstance(value, str):
+            return yaml.safe_load(value)
+        return value if value is None or self.type == "yaml" else str(value)
+
+    def choices(self, context: dict[str, Any]) -> list[Choice]:
+        raw = self.spec.get("choices")
+        if not raw:
+            return []
+        parsed = yaml.safe_load(self._render(raw, context)) if isinstance(raw, str) else raw
+        result = []
+        for label, item in (parsed or {}).items():
+            if isinstance(item, dict):
+                why = str(self._render(item.get("validator", ""), context)).strip()
+                result.append(Choice(str(label), str(item["value"]), why))
+            else:
+                result.append(Choice(str(label), str(item)))
+        return result
+
+    def check(self, value: Any, context: dict[str, Any], *, strict: bool = True) -> Any:
+        """The answer cast and validated as Copier would; AnswerError otherwise.
+
+        strict=False accepts choices that are listed but not implemented yet.
+        """
+        value = self.cast(value)
+        choices = self.choices(context)
+        if choices:
+            match = next((c for c in choices if c.value == value), None)
+            if match is None:
+                valid = ", ".join(c.value for c in choices if not c.disabled)
+                raise AnswerError(f"{self.name}: {value!r} is not one of: {valid}")
+            if match.disabled and strict:
+                raise AnswerError(f"{self.name}: {match.disabled}")
+        if validator := self.spec.get("validator"):
+            message = str(self._render(validator, {**context, self.name: value})).strip()
+            if message:
+                raise AnswerError(f"{self.name}: {message}")
+        return value
+
+
+@dataclass
+class Questionnaire:
+    questions: dict[str, Question]
+    catalog: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path | None = None) -> Questionnaire:
+        data = yaml.safe_load(((root or template_root()) / "copier.yml").read_text())
+        questions = {
+            name: Question(name, spec)
+            for name, spec in data.items()
+            if not name.startswith("_") and isinstance(spec, dict)
+        }
+        return cls(questions, questions["catalog"].spec["default"])
+
+    def base_context(self) -> dict[str, Any]:
+        return {"catalog": self.catalog, "_folder_name": ""}
+
+    def resolve(self, given: dict[str, Any], *, strict: bool = True) -> dict[str, Any]:
+        """Every answer, in copier.yml order: given ones checked, the rest defaulted.
+
+        Questions whose `when` is false take their default, as in Copier. Raises
+        AnswerError with a one-line message for the first refused answer. With
+        strict=False defaults are taken as they are (what the flowchart recommends,
+        implemented or not).
+        """
+        unknown = sorted(set(given) - set(self.public_names()))
+        if unknown:
+            raise AnswerError(f"unknown question(s): {', '.join(unknown)}")
+        context = self.base_context()
+        for name, question in self.answerable():
+            if name in given:
+                context[name] = question.check(given[name], context, strict=strict)
+            elif strict and question.when(context):
+                context[name] = question.check(question.default(context), context)
+            else:
+                context[name] = question.default(context)
+        return {name: context[name] for name, _ in self.answerable()}
+
+    def answerable(self) -> list[tuple[str, Question]]:
+        """Questions with an answer (data tables such as the catalog excluded)."""
+        return [(n, q) for n, q in self.questions.items() if q.type != "yaml"]
+
+    def asked(self, name: str, answers: dict[str, Any]) -> bool:
+        """Whether Copier asks this question, given the answers so far."""
+        return self.questions[name].when({**self.base_context(), **answers})
+
+    def pitfalls(self, answers: dict[str, Any]) -> list[str]:
+        """The seed's pitfalls these answers walk into."""
+        context = {**self.base_context(), **answers}
+        found = []
+        for pitfall in self.questions["pitfalls"].spec["default"]:
+            if _truthy(_jinja().from_string(pitfall["when"]).render(context)):
+                found.append(_jinja().from_string(pitfall["say"]).render(context))
+        return found
+
+    def public_names(self) -> list[str]:
+        return [n for n, q in self.answerable() if q.spec.get("when") is not False]
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "yes", "y", "1", "on"}
+    return bool(value)

@@ -1,0 +1,339 @@
+"""Smoke harness: render a stack, build, lint, test it, run it, hold it to the contract, stop it.
+
+One stack is `framework/orm/database/queue`. Each run is isolated: its own database,
+its own QUEUE_PREFIX (which also prefixes its Redis keys), its own port.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+import typer
+from rich.console import Console
+
+from stackwise.questionnaire import Questionnaire, template_root
+from stackwise.render import copier_data, render
+from stackwise.services import up as services_up
+from stackwise.services import urls as service_urls
+
+# Run in CI on every push: each framework, ORM, database and queue at least once.
+CI_SAMPLE = ("fastapi/sqlalchemy/postgresql/rabbitmq",)
+STOP_TIMEOUT_SECONDS = 10
+STEP_TIMEOUT_SECONDS = 900
+
+console = Console(stderr=True)
+
+
+class SmokeFailure(RuntimeError):
+    def __init__(self, step: str, output: str) -> None:
+        super().__init__(f"{step} failed")
+        self.step = step
+        self.output = output
+
+
+@dataclass
+class Result:
+    stack: str
+    ok: bool
+    seconds: float
+    steps: dict[str, float] = field(default_factory=dict)
+    failed_step: str = ""
+    output: str = ""
+
+
+def language_of(stack: str, q: Questionnaire) -> str:
+    framework = stack.split("/")[0]
+    for language, spec in q.catalog["languages"].items():
+        if framework in spec["frameworks"]:
+            return str(language)
+    raise ValueError(f"unknown framework in {stack!r}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _tail(text: str, lines: int = 80) -> str:
+    return "\n".join(text.splitlines()[-lines:])
+
+
+class Run:
+    """One smoke run of one stack in its own directory."""
+
+    def __init__(self, stack: str, workdir: Path, log: Callable[[str], None]) -> None:
+        self.stack = stack
+        self.framework, self.orm, self.database, self.queue = stack.split("/")
+        self.token = uuid.uuid4().hex[:8]
+        self.project = workdir / f"sw-{self.framework}-{self.token}"
+        self.log = log
+        self.steps: dict[str, float] = {}
+        self.env = self._environment()
+
+    def _environment(self) -> dict[str, str]:
+        urls = service_urls()
+        db_name = f"sw_{self.token}"
+        if self.database == "postgresql":
+            database_url = urls["postgres"].rsplit("/", 1)[0] + f"/{db_name}"
+        else:
+            database_url = urls["mongodb"].rstrip("/") + f"/{db_name}"
+        env = {
+            **os.environ,
+            "PORT": str(_free_port()),
+            "DATABASE_URL": database_url,
+            "DB_POOL_MIN": "2",
+            "DB_POOL_MAX": "5",
+            "DB_POOL_TIMEOUT_SECONDS": "5",
+            "REDIS_URL": urls["redis"],
+            "CACHE_TTL_SECONDS": "60",
+            "QUEUE_PREFIX": f"sw-{self.token}",
+            "LOG_LEVEL": "info",
+        }
+        env.pop("VIRTUAL_ENV", None)
+        if self.queue == "rabbitmq":
+            env["AMQP_URL"] = urls["rabbitmq"]
+        else:
+            env["KAFKA_BROKERS"] = urls["kafka"]
+        return env
+
+    def step(
+        self,
+        name: str,
+        command: list[str],
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> str:
+        started = time.perf_counter()
+        self.log(f"  {name} ...")
+        try:
+            proc = subprocess.run(
+                command,
+                cwd=cwd or self.project,
+                env=env or self.env,
+                capture_output=True,
+                text=True,
+                timeout=STEP_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as error:
+            raise SmokeFailure(
+                name, f"timed out after {STEP_TIMEOUT_SECONDS}s\n{error.output}"
+            ) from error
+        self.steps[name] = time.perf_counter() - started
+        output = proc.stdout + proc.stderr
+        if proc.returncode != 0:
+            raise SmokeFailure(name, f"exit {proc.returncode}: {' '.join(command)}\n{output}")
+        self.log(f"  {name} ok ({self.steps[name]:.1f}s)")
+        return output
+
+    def render(self) -> None:
+        started = time.perf_counter()
+        q = Questionnaire.load()
+        data = {
+            "project_name": self.project.name,
+            "language": language_of(self.stack, q),
+            "framework": self.framework,
+            "database": self.database,
+            "orm": self.orm,
+            "queue": self.queue,
+        }
+        render(self.project, copier_data(q.resolve(data), q.public_names()))
+        self.steps["render"] = time.perf_counter() - started
+        self.log(f"  render ok ({self.steps['render']:.2f}s)")
+
+    def create_database(self) -> None:
+        if self.database == "postgresql":
+            admin = service_urls()["postgres"]
+            name = self.env["DATABASE_URL"].rsplit("/", 1)[1]
+            self.step("create database", ["psql", admin, "-qc", f'CREATE DATABASE "{name}"'])
+
+    def drop_database(self) -> None:
+        if self.database == "postgresql":
+            admin = service_urls()["postgres"]
+            name = self.env["DATABASE_URL"].rsplit("/", 1)[1]
+            subprocess.run(
+                ["psql", admin, "-qc", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'],
+                capture_output=True,
+                check=False,
+            )
+
+    def serve_and_check(self) -> None:
+        """make run, wait for /health, the contract suite, then SIGTERM and a clean exit."""
+        port = self.env["PORT"]
+        server_log = self.project / ".smoke-server.log"
+        with server_log.open("w") as sink:
+            server = subprocess.Popen(
+                ["make", "run"],
+                cwd=self.project,
+                env=self.env,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            self._wait_healthy(server, port, server_log)
+            contract_env = {
+                **self.env,
+                "CONTRACT_BASE_URL": f"http://127.0.0.1:{port}",
+                "CONTRACT_SERVICE_DIR": str(self.project),
+                "CONTRACT_RUN_CMD": "make run",
+            }
+            suite = template_root() / "tests" / "contract"
+            self.step(
+                "contract",
+                [sys.executable, "-m", "pytest", str(suite), "-q", "-p", "no:cacheprovider", "-x"],
+                cwd=template_root(),
+                env=contract_env,
+            )
+            self._stop(server, port, server_log)
+        finally:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+
+    def _wait_healthy(self, server: subprocess.Popen[bytes], port: str, log: Path) -> None:
+        started = time.perf_counter()
+        deadline = started + 90
+        while time.perf_counter() < deadline:
+            if server.poll() is not None:
+                raise SmokeFailure("start", f"exited {server.returncode}\n{log.read_text()}")
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                    self.steps["start"] = time.perf_counter() - started
+                    self.log(f"  start ok ({self.steps['start']:.1f}s)")
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise SmokeFailure("start", f"/health did not answer 200 within 90s\n{log.read_text()}")
+
+    def _stop(self, server: subprocess.Popen[bytes], port: str, log: Path) -> None:
+        """SIGTERM the process serving the port, as an orchestrator would; make must exit 0."""
+        pid = _listener_pid(int(port)) or server.pid
+        started = time.perf_counter()
+        os.kill(pid, signal.SIGTERM)
+        try:
+            code = server.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired as error:
+            raise SmokeFailure(
+                "sigterm",
+                f"still running {STOP_TIMEOUT_SECONDS}s after SIGTERM\n{_tail(log.read_text())}",
+            ) from error
+        self.steps["sigterm"] = time.perf_counter() - started
+        if code != 0:
+            raise SmokeFailure("sigterm", f"exit {code} after SIGTERM\n{_tail(log.read_text())}")
+        self.log(f"  sigterm ok ({self.steps['sigterm']:.1f}s, exit 0)")
+
+
+def _listener_pid(port: int) -> int | None:
+    """The pid of the process listening on 127.0.0.1:port (from /proc, no extra tools)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            cols = row.split()
+            if cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(cols[9])
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            for fd in (proc / "fd").iterdir():
+                target = os.readlink(fd)
+                if target.startswith("socket:[") and target[8:-1] in inodes:
+                    return int(proc.name)
+        except OSError:
+            continue
+    return None
+
+
+def smoke(
+    stack: str, workdir: Path, *, keep: bool = False, log: Callable[[str], None] = console.print
+) -> Result:
+    """Run every smoke step for one stack; never raises for a failing step."""
+    started = time.perf_counter()
+    run = Run(stack, workdir, log)
+    log(f"[bold]{stack}[/] in {run.project}")
+    try:
+        services_up(["postgres" if run.database == "postgresql" else "mongodb", "redis", run.queue])
+        run.render()
+        run.create_database()
+        run.step("setup", ["make", "setup"])
+        run.step("lint", ["make", "lint"])
+        run.step("migrate", ["make", "migrate"])
+        run.step("migrate again", ["make", "migrate"])
+        run.step("own tests", ["make", "test"])
+        run.serve_and_check()
+        result = Result(stack, True, time.perf_counter() - started, run.steps)
+    except SmokeFailure as failure:
+        result = Result(
+            stack,
+            False,
+            time.perf_counter() - started,
+            run.steps,
+            failure.step,
+            _tail(failure.output, 120),
+        )
+    finally:
+        run.drop_database()
+        if not keep and run.project.exists():
+            subprocess.run(["rm", "-rf", str(run.project)], check=False)
+    return result
+
+
+def implemented() -> list[str]:
+    return list(Questionnaire.load().catalog["implemented"])
+
+
+def smoke_command(
+    stacks: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="framework/orm/database/queue, e.g. fastapi/sqlalchemy/postgresql/rabbitmq",
+            show_default=False,
+        ),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every implemented stack")] = False,
+    keep: Annotated[bool, typer.Option(help="Keep the rendered projects")] = False,
+    workdir: Annotated[
+        Path | None, typer.Option(help="Where to render (default: a temp dir)")
+    ] = None,
+) -> None:
+    """Render, build, lint, test, serve and contract-check stacks against local services.
+
+    Without arguments it runs CI's covering sample.
+    Example: [bold]stackwise smoke fastapi/sqlalchemy/postgresql/rabbitmq[/]
+    """
+    chosen = implemented() if all_ else (stacks or list(CI_SAMPLE))
+    unknown = [s for s in chosen if s not in implemented()]
+    if unknown:
+        console.print(
+            f"[bold red]error:[/] not an implemented stack: {', '.join(unknown)} "
+            "(see: stackwise list)"
+        )
+        raise typer.Exit(1)
+    base = workdir or Path(tempfile.mkdtemp(prefix="stackwise-smoke-"))
+    results = [smoke(stack, base, keep=keep) for stack in chosen]
+    for r in results:
+        mark = "[green]pass[/]" if r.ok else f"[red]FAIL at {r.failed_step}[/]"
+        console.print(f"{mark} {r.stack} {r.seconds:.0f}s")
+        if not r.ok:
+            console.print(r.output, markup=False, highlight=False)
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)
