@@ -39,7 +39,6 @@ def fail(message: str) -> typer.Exit:
 
 def _flag(name: str) -> Any:
     return typer.Option(
-        None,
         f"--{name.replace('_', '-')}/--no-{name.replace('_', '-')}",
         show_default=False,
         rich_help_panel="Flowchart",
@@ -47,7 +46,7 @@ def _flag(name: str) -> Any:
 
 
 def _choice(help_text: str) -> Any:
-    return typer.Option(None, help=help_text, show_default=False, rich_help_panel="Stack")
+    return typer.Option(help=help_text, show_default=False, rich_help_panel="Stack")
 
 
 Bool = bool | None

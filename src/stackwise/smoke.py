@@ -7,6 +7,7 @@ its own QUEUE_PREFIX (which also prefixes its Redis keys), its own port.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -139,6 +140,16 @@ class Run:
         self.log(f"  {name} ok ({self.steps[name]:.1f}s)")
         return output
 
+    def prepare(self) -> None:
+        """Services up, render, own database, `make setup`, `make migrate`."""
+        services_up(
+            ["postgres" if self.database == "postgresql" else "mongodb", "redis", self.queue]
+        )
+        self.render()
+        self.create_database()
+        self.step("setup", ["make", "setup"])
+        self.step("migrate", ["make", "migrate"])
+
     def render(self) -> None:
         started = time.perf_counter()
         q = Questionnaire.load()
@@ -160,6 +171,9 @@ class Run:
             name = self.env["DATABASE_URL"].rsplit("/", 1)[1]
             self.step("create database", ["psql", admin, "-qc", f'CREATE DATABASE "{name}"'])
 
+    def remove(self) -> None:
+        shutil.rmtree(self.project, ignore_errors=True)
+
     def drop_database(self) -> None:
         if self.database == "postgresql":
             admin = service_urls()["postgres"]
@@ -170,41 +184,55 @@ class Run:
                 check=False,
             )
 
-    def serve_and_check(self) -> None:
-        """make run, wait for /health, the contract suite, then SIGTERM and a clean exit."""
-        port = self.env["PORT"]
-        server_log = self.project / ".smoke-server.log"
-        with server_log.open("w") as sink:
+    def start(self, **overrides: str) -> subprocess.Popen[bytes]:
+        """`make run` in its own session, waiting for GET /health; env overrides allowed."""
+        env = {**self.env, **overrides}
+        log = self.project / ".smoke-server.log"
+        with log.open("w") as sink:
             server = subprocess.Popen(
                 ["make", "run"],
                 cwd=self.project,
-                env=self.env,
+                env=env,
                 stdout=sink,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         try:
-            self._wait_healthy(server, port, server_log)
+            self._wait_healthy(server, env["PORT"], log)
+        except BaseException:
+            self.kill(server)
+            raise
+        return server
+
+    @staticmethod
+    def kill(server: subprocess.Popen[bytes]) -> None:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+    def serve_and_check(self) -> None:
+        """make run, the contract suite against it, then SIGTERM and a clean exit."""
+        server = self.start()
+        try:
             contract_env = {
                 **self.env,
-                "CONTRACT_BASE_URL": f"http://127.0.0.1:{port}",
+                "CONTRACT_BASE_URL": f"http://127.0.0.1:{self.env['PORT']}",
                 "CONTRACT_SERVICE_DIR": str(self.project),
                 "CONTRACT_RUN_CMD": "make run",
             }
             suite = template_root() / "tests" / "contract"
             self.step(
                 "contract",
-                [sys.executable, "-m", "pytest", str(suite), "-q", "-p", "no:cacheprovider", "-x"],
+                [sys.executable, "-m", "pytest", str(suite), "-q", "-p", "no:cacheprovider"],
                 cwd=template_root(),
                 env=contract_env,
             )
-            self._stop(server, port, server_log)
+            self.stop(server)
         finally:
-            if server.poll() is None:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
+            self.kill(server)
 
     def _wait_healthy(self, server: subprocess.Popen[bytes], port: str, log: Path) -> None:
+        """Wait for GET /health to answer 200 (90 s: first starts may compile or migrate)."""
         started = time.perf_counter()
         deadline = started + 90
         while time.perf_counter() < deadline:
@@ -220,9 +248,10 @@ class Run:
             time.sleep(0.2)
         raise SmokeFailure("start", f"/health did not answer 200 within 90s\n{log.read_text()}")
 
-    def _stop(self, server: subprocess.Popen[bytes], port: str, log: Path) -> None:
+    def stop(self, server: subprocess.Popen[bytes]) -> None:
         """SIGTERM the process serving the port, as an orchestrator would; make must exit 0."""
-        pid = _listener_pid(int(port)) or server.pid
+        log = self.project / ".smoke-server.log"
+        pid = _listener_pid(int(self.env["PORT"])) or server.pid
         started = time.perf_counter()
         os.kill(pid, signal.SIGTERM)
         try:
@@ -271,12 +300,8 @@ def smoke(
     run = Run(stack, workdir, log)
     log(f"[bold]{stack}[/] in {run.project}")
     try:
-        services_up(["postgres" if run.database == "postgresql" else "mongodb", "redis", run.queue])
-        run.render()
-        run.create_database()
-        run.step("setup", ["make", "setup"])
+        run.prepare()
         run.step("lint", ["make", "lint"])
-        run.step("migrate", ["make", "migrate"])
         run.step("migrate again", ["make", "migrate"])
         run.step("own tests", ["make", "test"])
         run.serve_and_check()
@@ -292,8 +317,8 @@ def smoke(
         )
     finally:
         run.drop_database()
-        if not keep and run.project.exists():
-            subprocess.run(["rm", "-rf", str(run.project)], check=False)
+        if not keep:
+            run.remove()
     return result
 
 

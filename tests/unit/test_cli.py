@@ -110,7 +110,7 @@ def test_non_empty_dest_is_refused_and_force_keeps_user_files(tmp_path: Path) ->
     code, output = invoke("new", str(dest), "--defaults", "--force", *FASTAPI)
     assert code == 0, output
     assert (dest / "notes.txt").read_text() == "mine"
-    assert (dest / "Makefile").is_file()
+    assert (dest / ".copier-answers.yml").is_file()
 
 
 def test_force_never_overwrites(tmp_path: Path) -> None:
@@ -177,7 +177,7 @@ def test_list_shows_every_combination() -> None:
     code, output = invoke("list", "--json")
     assert code == 0
     rows = json.loads(output)
-    assert len(rows) == 70
+    assert len(rows) == 88
     assert {
         "language": "python",
         "stack": "fastapi/sqlalchemy/postgresql/rabbitmq",

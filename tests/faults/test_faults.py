@@ -1,0 +1,170 @@
+"""Faults against real services, one stack per framework.
+
+Each dependency is reached through a proxy that the test takes down and brings
+back, so the shared services are never disturbed.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from stackwise.smoke import Run, implemented
+from tests.faults.proxy import Proxy
+
+
+def one_per_framework() -> list[str]:
+    chosen: dict[str, str] = {}
+    for stack in implemented():
+        if stack.endswith("/rabbitmq"):  # Kafka advertises its own address: no proxy
+            chosen.setdefault(stack.split("/")[0], stack)
+    return sorted(chosen.values())
+
+
+@dataclass
+class Service:
+    api: httpx.Client
+    database: Proxy
+    cache: Proxy
+    broker: Proxy
+
+
+@pytest.fixture(scope="module", params=one_per_framework())
+def prepared(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Run]:
+    run = Run(request.param, tmp_path_factory.mktemp("faults"), log=print)
+    try:
+        run.prepare()
+        yield run
+    finally:
+        run.drop_database()
+        run.remove()
+
+
+@pytest.fixture
+def start(prepared: Run) -> Iterator[Callable[..., Service]]:
+    servers = []
+    proxies: list[Proxy] = []
+
+    def _start(broker_up: bool = True) -> Service:
+        env = prepared.env
+        broker_key = "AMQP_URL"
+        made = {}
+        for key in ("DATABASE_URL", "REDIS_URL", broker_key):
+            proxy = Proxy(urlsplit(env[key]).port or 0)
+            if key != broker_key or broker_up:
+                proxy.up()
+            proxies.append(proxy)
+            made[key] = proxy
+        servers.append(
+            prepared.start(
+                DATABASE_URL=made["DATABASE_URL"].url_for(env["DATABASE_URL"]),
+                REDIS_URL=made["REDIS_URL"].url_for(env["REDIS_URL"]),
+                AMQP_URL=made[broker_key].url_for(env[broker_key]),
+                DB_POOL_TIMEOUT_SECONDS="2",
+            )
+        )
+        api = httpx.Client(base_url=f"http://127.0.0.1:{env['PORT']}", timeout=10)
+        return Service(api, made["DATABASE_URL"], made["REDIS_URL"], made[broker_key])
+
+    yield _start
+    for server in servers:
+        Run.kill(server)
+    for proxy in proxies:
+        proxy.down()
+
+
+def eventually(check: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def create(api: httpx.Client, name: str) -> str:
+    resp = api.post("/items", json={"name": name})
+    assert resp.status_code == 201, resp.text
+    return str(resp.json()["id"])
+
+
+def test_redis_stopped_while_serving(start: Callable[..., Service]) -> None:
+    svc = start()
+    item = create(svc.api, "cached")
+    assert svc.api.get(f"/items/{item}").headers["x-cache"] == "MISS"
+    assert svc.api.get(f"/items/{item}").headers["x-cache"] == "HIT"
+
+    svc.cache.down()
+    began = time.monotonic()
+    resp = svc.api.get(f"/items/{item}")
+    assert resp.status_code == 200 and resp.headers["x-cache"] == "BYPASS"
+    assert time.monotonic() - began < 1.0
+    assert svc.api.post("/items", json={"name": "written without cache"}).status_code == 201
+    assert svc.api.put(f"/items/{item}", json={"name": "renamed"}).status_code == 200
+    ready = svc.api.get("/ready")
+    assert ready.status_code == 200 and ready.json()["checks"]["cache"] == "error"
+
+    svc.cache.up()
+    assert eventually(lambda: svc.api.get(f"/items/{item}").headers["x-cache"] == "HIT", 15)
+    assert svc.api.get(f"/items/{item}").json()["name"] == "renamed"
+
+
+def test_broker_down_at_startup(start: Callable[..., Service]) -> None:
+    svc = start(broker_up=False)
+    ready = svc.api.get("/ready")
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["checks"] == {"database": "ok", "cache": "ok", "queue": "error"}
+    assert (
+        svc.api.post("/items", json={"name": "saved while the broker is down"}).status_code == 201
+    )
+
+    svc.broker.up()
+    assert eventually(lambda: svc.api.get("/ready").json()["checks"]["queue"] == "ok", 30)
+    item = create(svc.api, "after the broker came up")
+    assert eventually(lambda: svc.api.get(f"/items/{item}").json()["processed_at"] is not None, 20)
+
+
+def test_database_restarted(start: Callable[..., Service]) -> None:
+    svc = start()
+    cached = create(svc.api, "cached before the outage")
+    svc.api.get(f"/items/{cached}")
+
+    svc.database.down()
+    began = time.monotonic()
+    resp = svc.api.post("/items", json={"name": "during the outage"})
+    assert resp.status_code == 503, resp.text
+    assert resp.json() == {"error": {"message": "database unavailable"}}
+    assert time.monotonic() - began < 2 + 1  # DB_POOL_TIMEOUT_SECONDS + 1
+    ready = svc.api.get("/ready")
+    assert ready.status_code == 503 and ready.json()["checks"]["database"] == "error"
+    assert svc.api.get(f"/items/{cached}").status_code == 200  # a cached read is still served
+
+    svc.database.up()
+    assert eventually(lambda: svc.api.get("/ready").status_code == 200, 15)
+    assert svc.api.post("/items", json={"name": "after the outage"}).status_code == 201
+
+
+def test_proxy_plays_down_and_up() -> None:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        proxy = Proxy(server.getsockname()[1])
+        proxy.up()
+        socket.create_connection(("127.0.0.1", proxy.port), timeout=1).close()
+        proxy.down()
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", proxy.port), timeout=1)
+        proxy.up()
+        socket.create_connection(("127.0.0.1", proxy.port), timeout=1).close()
+        proxy.down()
