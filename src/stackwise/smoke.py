@@ -184,38 +184,58 @@ class Run:
                 check=False,
             )
 
-    def start(self, **overrides: str) -> subprocess.Popen[bytes]:
-        """`make run` in its own session, waiting for GET /health; env overrides allowed."""
+    @property
+    def has_worker(self) -> bool:
+        """Whether the project runs its consumer as a separate `make worker` process."""
+        makefile = (self.project / "Makefile").read_text()
+        return any(line.startswith("worker:") for line in makefile.splitlines())
+
+    def start(self, **overrides: str) -> list[subprocess.Popen[bytes]]:
+        """`make run` (and `make worker`, if any), each in its own session; waits for /health."""
         env = {**self.env, **overrides}
-        log = self.project / ".smoke-server.log"
-        with log.open("w") as sink:
-            server = subprocess.Popen(
-                ["make", "run"],
-                cwd=self.project,
-                env=env,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        targets = ["run", "worker"] if self.has_worker else ["run"]
+        procs = []
+        for target in targets:
+            with (self.project / f".smoke-{target}.log").open("w") as sink:
+                procs.append(
+                    subprocess.Popen(
+                        ["make", target],
+                        cwd=self.project,
+                        env=env,
+                        stdout=sink,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+                )
         try:
-            self._wait_healthy(server, env["PORT"], log)
+            self._wait_healthy(procs, env["PORT"])
         except BaseException:
-            self.kill(server)
+            self.kill(procs)
             raise
-        return server
+        return procs
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- make {log.stem.removeprefix('.smoke-')} ---\n{_tail(log.read_text())}"
+            for log in sorted(self.project.glob(".smoke-*.log"))
+        )
 
     @staticmethod
-    def kill(server: subprocess.Popen[bytes]) -> None:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+    def kill(procs: list[subprocess.Popen[bytes]]) -> None:
+        for proc in procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
 
     def serve_and_check(self) -> None:
         """make run, the contract suite against it, then SIGTERM and a clean exit."""
-        server = self.start()
+        procs = self.start()
         try:
+            # Each process has its own pool bounded by DB_POOL_MAX; the suite counts them all.
+            pool_max = int(self.env["DB_POOL_MAX"]) * len(procs)
             contract_env = {
                 **self.env,
+                "DB_POOL_MAX": str(pool_max),
                 "CONTRACT_BASE_URL": f"http://127.0.0.1:{self.env['PORT']}",
                 "CONTRACT_SERVICE_DIR": str(self.project),
                 "CONTRACT_RUN_CMD": "make run",
@@ -227,17 +247,16 @@ class Run:
                 cwd=template_root(),
                 env=contract_env,
             )
-            self.stop(server)
+            self.stop(procs)
         finally:
-            self.kill(server)
+            self.kill(procs)
 
-    def _wait_healthy(self, server: subprocess.Popen[bytes], port: str, log: Path) -> None:
+    def _wait_healthy(self, procs: list[subprocess.Popen[bytes]], port: str) -> None:
         """Wait for GET /health to answer 200 (90 s: first starts may compile or migrate)."""
         started = time.perf_counter()
-        deadline = started + 90
-        while time.perf_counter() < deadline:
-            if server.poll() is not None:
-                raise SmokeFailure("start", f"exited {server.returncode}\n{log.read_text()}")
+        while time.perf_counter() < started + 90:
+            if any(proc.poll() is not None for proc in procs):
+                raise SmokeFailure("start", f"a process exited\n{self.logs()}")
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
                     self.steps["start"] = time.perf_counter() - started
@@ -246,50 +265,33 @@ class Run:
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
-        raise SmokeFailure("start", f"/health did not answer 200 within 90s\n{log.read_text()}")
+        raise SmokeFailure("start", f"/health did not answer 200 within 90s\n{self.logs()}")
 
-    def stop(self, server: subprocess.Popen[bytes]) -> None:
-        """SIGTERM the process serving the port, as an orchestrator would; make must exit 0."""
-        log = self.project / ".smoke-server.log"
-        pid = _listener_pid(int(self.env["PORT"])) or server.pid
+    def stop(self, procs: list[subprocess.Popen[bytes]]) -> None:
+        """SIGTERM the program each make target runs, as an orchestrator would; exit 0."""
         started = time.perf_counter()
-        os.kill(pid, signal.SIGTERM)
-        try:
-            code = server.wait(timeout=STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired as error:
-            raise SmokeFailure(
-                "sigterm",
-                f"still running {STOP_TIMEOUT_SECONDS}s after SIGTERM\n{_tail(log.read_text())}",
-            ) from error
+        for proc in procs:
+            os.kill(_program_pid(proc.pid), signal.SIGTERM)
+        for proc in procs:
+            try:
+                code = proc.wait(timeout=STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired as error:
+                raise SmokeFailure(
+                    "sigterm", f"still running {STOP_TIMEOUT_SECONDS}s after SIGTERM\n{self.logs()}"
+                ) from error
+            if code != 0:
+                raise SmokeFailure("sigterm", f"exit {code} after SIGTERM\n{self.logs()}")
         self.steps["sigterm"] = time.perf_counter() - started
-        if code != 0:
-            raise SmokeFailure("sigterm", f"exit {code} after SIGTERM\n{_tail(log.read_text())}")
         self.log(f"  sigterm ok ({self.steps['sigterm']:.1f}s, exit 0)")
 
 
-def _listener_pid(port: int) -> int | None:
-    """The pid of the process listening on 127.0.0.1:port (from /proc, no extra tools)."""
-    inodes = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            rows = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for row in rows:
-            cols = row.split()
-            if cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
-                inodes.add(cols[9])
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            for fd in (proc / "fd").iterdir():
-                target = os.readlink(fd)
-                if target.startswith("socket:[") and target[8:-1] in inodes:
-                    return int(proc.name)
-        except OSError:
-            continue
-    return None
+def _program_pid(make_pid: int) -> int:
+    """The program `make` started for the target (e.g. `uv run …`), which forwards signals."""
+    try:
+        children = Path(f"/proc/{make_pid}/task/{make_pid}/children").read_text().split()
+    except OSError:
+        return make_pid
+    return int(children[0]) if children else make_pid
 
 
 def smoke(

@@ -41,7 +41,9 @@ def describe(resp: httpx.Response) -> str:
     body = resp.text
     if len(body) > 500:
         body = body[:500] + "…"
-    return f"{resp.request.method} {resp.request.url.raw_path.decode()} -> {resp.status_code} {body!r}"
+    return (
+        f"{resp.request.method} {resp.request.url.raw_path.decode()} -> {resp.status_code} {body!r}"
+    )
 
 
 def assert_json(resp: httpx.Response, status: int) -> Any:
@@ -89,10 +91,14 @@ def assert_validation_error(resp: httpx.Response, field: str | None = None) -> d
     return error
 
 
-def assert_item(body: object, *, name: str | None = None, description: object = ...) -> dict[str, Any]:
+def assert_item(
+    body: object, *, name: str | None = None, description: object = ...
+) -> dict[str, Any]:
     """Assert the item shape; optionally the exact name and description."""
     assert isinstance(body, dict), f"an item must be an object, got {body!r}"
-    assert set(body) == ITEM_KEYS, f"item keys must be exactly {sorted(ITEM_KEYS)}, got {sorted(body)}"
+    assert set(body) == ITEM_KEYS, (
+        f"item keys must be exactly {sorted(ITEM_KEYS)}, got {sorted(body)}"
+    )
     assert isinstance(body["id"], str) and body["id"], f"id must be a non-empty string: {body!r}"
     assert isinstance(body["name"], str), f"name must be a string: {body!r}"
     assert body["description"] is None or isinstance(body["description"], str), (
@@ -127,7 +133,7 @@ def assert_same_item(got: dict[str, Any], expected: dict[str, Any]) -> None:
 
 
 def cache_header(resp: httpx.Response) -> str:
-    value = resp.headers.get("x-cache")
+    value: str | None = resp.headers.get("x-cache")
     assert value is not None, f"GET /items/{{id}} must send X-Cache: {describe(resp)}"
     return value.strip().upper()
 

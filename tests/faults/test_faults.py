@@ -7,6 +7,7 @@ back, so the shared services are never disturbed.
 from __future__ import annotations
 
 import socket
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ def prepared(
 
 @pytest.fixture
 def start(prepared: Run) -> Iterator[Callable[..., Service]]:
-    servers = []
+    procs: list[subprocess.Popen[bytes]] = []
     proxies: list[Proxy] = []
 
     def _start(broker_up: bool = True) -> Service:
@@ -63,7 +64,7 @@ def start(prepared: Run) -> Iterator[Callable[..., Service]]:
                 proxy.up()
             proxies.append(proxy)
             made[key] = proxy
-        servers.append(
+        procs.extend(
             prepared.start(
                 DATABASE_URL=made["DATABASE_URL"].url_for(env["DATABASE_URL"]),
                 REDIS_URL=made["REDIS_URL"].url_for(env["REDIS_URL"]),
@@ -75,8 +76,8 @@ def start(prepared: Run) -> Iterator[Callable[..., Service]]:
         return Service(api, made["DATABASE_URL"], made["REDIS_URL"], made[broker_key])
 
     yield _start
-    for server in servers:
-        Run.kill(server)
+    Run.kill(procs)
+    print(prepared.logs())  # shown on failure
     for proxy in proxies:
         proxy.down()
 
@@ -99,10 +100,22 @@ def create(api: httpx.Client, name: str) -> str:
     return str(resp.json()["id"])
 
 
+def processed(api: httpx.Client, item: str) -> bool:
+    return eventually(lambda: api.get(f"/items/{item}").json()["processed_at"] is not None, 20)
+
+
+def settled(api: httpx.Client, name: str) -> str:
+    """A new item whose event was consumed: only such items are cached."""
+    item = create(api, name)
+    assert processed(api, item)
+    svc_get = api.get(f"/items/{item}")  # the read that fills the cache, if it was not yet
+    assert svc_get.status_code == 200
+    return item
+
+
 def test_redis_stopped_while_serving(start: Callable[..., Service]) -> None:
     svc = start()
-    item = create(svc.api, "cached")
-    assert svc.api.get(f"/items/{item}").headers["x-cache"] == "MISS"
+    item = settled(svc.api, "cached")
     assert svc.api.get(f"/items/{item}").headers["x-cache"] == "HIT"
 
     svc.cache.down()
@@ -137,8 +150,7 @@ def test_broker_down_at_startup(start: Callable[..., Service]) -> None:
 
 def test_database_restarted(start: Callable[..., Service]) -> None:
     svc = start()
-    cached = create(svc.api, "cached before the outage")
-    svc.api.get(f"/items/{cached}")
+    cached = settled(svc.api, "cached before the outage")
 
     svc.database.down()
     began = time.monotonic()
