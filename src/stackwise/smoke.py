@@ -102,6 +102,8 @@ class Run:
             "CACHE_TTL_SECONDS": "60",
             "QUEUE_PREFIX": f"sw-{self.token}",
             "LOG_LEVEL": "info",
+            # Frameworks that sign things (Django) require a secret; others ignore it.
+            "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
         }
         env.pop("VIRTUAL_ENV", None)
         if self.queue == "rabbitmq":

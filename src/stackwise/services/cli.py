@@ -58,8 +58,11 @@ def _report(action: Callable[[], dict[str, ServiceStatus]]) -> None:
     for r in results.values():
         timing = f"  {r.seconds:.1f}s" if r.seconds else ""
         state = f"[{STYLES[r.state]}]{r.state}[/]"
-        out.print(f"{r.name:<10}{r.port:<7}{r.url:<{width}}  {state}{timing}", highlight=False,
-                  soft_wrap=True)
+        out.print(
+            f"{r.name:<10}{r.port:<7}{r.url:<{width}}  {state}{timing}",
+            highlight=False,
+            soft_wrap=True,
+        )
     failed = [r for r in results.values() if not r.ok]
     for r in failed:
         _error(f"{r.name}: {r.detail}")
