@@ -9,12 +9,12 @@ import time
 from pathlib import Path
 from typing import Annotated, Any
 
-import questionary
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from stackwise import explain
+from stackwise.bench import bench_command
 from stackwise.questionnaire import FLOWCHART, STACK, AnswerError, Questionnaire
 from stackwise.render import RenderError, copier_data, render, update
 from stackwise.services.cli import app as services_app
@@ -28,6 +28,7 @@ app = typer.Typer(
 )
 app.add_typer(services_app, name="services")
 app.command("smoke")(smoke_command)
+app.command("bench")(bench_command)
 out = Console()
 err = Console(stderr=True)
 
@@ -63,7 +64,15 @@ def _given(flow: dict[str, Bool], stack: dict[str, Any], sets: list[str]) -> dic
     return given
 
 
+def _questionary() -> Any:
+    """questionary, imported only when asking: it is slow to import."""
+    import questionary
+
+    return questionary
+
+
 def _ask_flowchart(q: Questionnaire, given: dict[str, Any]) -> dict[str, Any]:
+    questionary = _questionary()
     answers = dict(given)
     for name in FLOWCHART:
         if name in answers or not q.asked(name, answers):
@@ -77,6 +86,7 @@ def _ask_flowchart(q: Questionnaire, given: dict[str, Any]) -> dict[str, Any]:
 
 def _ask_overrides(q: Questionnaire, answers: dict[str, Any]) -> dict[str, Any]:
     """Let the user change any stack choice, offering only the compatible ones."""
+    questionary = _questionary()
     given = {k: v for k, v in answers.items() if k not in STACK}
     for name in STACK:
         context = {**q.base_context(), **q.resolve(given, strict=False)}
@@ -172,7 +182,7 @@ def new(
             explain.show(out, q, q.resolve(given, strict=False), given)
             if (
                 not all(k in given for k in STACK[:5])
-                and not questionary.confirm("Use this stack?", default=True).unsafe_ask()
+                and not _questionary().confirm("Use this stack?", default=True).unsafe_ask()
             ):
                 given = _ask_overrides(q, given)
         answers = q.resolve(given)

@@ -6,12 +6,14 @@ import filecmp
 import shutil
 import subprocess
 import tempfile
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import copier
+from copier.errors import DirtyLocalWarning
 
 from stackwise.questionnaire import template_root
 
@@ -56,6 +58,8 @@ def render(
         raise RenderError(f"{dest} is not empty (use --force to add the project beside its files)")
     with _staging(dest) as stage:
         try:
+            # A template checkout with uncommitted edits renders them: that is the point.
+            warnings.simplefilter("ignore", DirtyLocalWarning)
             copier.run_copy(
                 str(template or template_root()),
                 str(stage),
