@@ -55,7 +55,7 @@ def generate(template: Path, project: Path) -> None:
 
 
 def release_v2(template: Path) -> None:
-    ignore = template / "template" / "python" / ".gitignore.jinja"
+    ignore = template / "template" / "python" / ".gitignore"
     ignore.write_text(ignore.read_text() + "# added in v2\n.v2-cache/\n")
     (template / "template" / "python" / "CHANGES.md.jinja").write_text(
         "v2 for {{ project_name }}\n"

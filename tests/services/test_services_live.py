@@ -33,7 +33,9 @@ def test_second_up_is_fast_and_idempotent(started: dict[str, ServiceStatus]) -> 
     began = time.monotonic()
     cli = subprocess.run(
         [sys.executable, "-m", "stackwise.services.cli", "up"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     elapsed = time.monotonic() - began
     assert cli.returncode == 0, cli.stderr
@@ -83,8 +85,11 @@ def test_kafka_produce_and_consume(started: dict[str, ServiceStatus]) -> None:
     producer.send(kafka_topic, key=b"id", value=b"hello").get(timeout=30)
     producer.close()
     consumer = kafka.KafkaConsumer(
-        kafka_topic, bootstrap_servers=urls()["kafka"], group_id="sw-live",
-        auto_offset_reset="earliest", consumer_timeout_ms=30000,
+        kafka_topic,
+        bootstrap_servers=urls()["kafka"],
+        group_id="sw-live",
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=30000,
     )
     try:
         assert next(iter(consumer)).value == b"hello"

@@ -233,8 +233,9 @@ def test_spawn_writes_a_pidfile_and_stop_pid_ends_it(tmp_path: Path) -> None:
 # Orchestration with fake services
 
 
-def _fake(name: str, *, running: bool = False, fails: bool = False,
-          requires: tuple[str, ...] = ()) -> type[Service]:
+def _fake(
+    name: str, *, running: bool = False, fails: bool = False, requires: tuple[str, ...] = ()
+) -> type[Service]:
     class Fake(Service):
         alive = running
 
