@@ -28,14 +28,14 @@ def report(q: Questionnaire, answers: dict[str, Any], given: dict[str, Any]) -> 
         "language": lang["label"],
         "framework": lang["frameworks"][answers["framework"]]["label"],
         "database": catalog["databases"][answers["database"]]["label"],
-        "orm": lang["orms"].get(answers["orm"], {}).get("label", answers["orm"]),
+        "orm": lang["orms"][answers["orm"]]["label"],
         "queue": catalog["queues"][answers["queue"]]["label"],
     }
     reasons = {
         "language": lang["reason"],
         "framework": lang["frameworks"][answers["framework"]]["reason"],
         "database": catalog["databases"][answers["database"]]["reason"],
-        "orm": "the first ORM of the catalog for this framework and database",
+        "orm": lang["orms"][answers["orm"]]["reason"],
         "queue": catalog["queues"][answers["queue"]]["reason"],
         "cache": CACHE_REASON,
     }

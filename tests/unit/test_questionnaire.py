@@ -97,8 +97,11 @@ def test_implemented_stack_resolves_strictly() -> None:
         ({"language": "cobol"}, "language: 'cobol' is not one of"),
         ({"language": "python", "framework": "gin"}, "framework: 'gin' is not one of: fastapi"),
         ({"language": "python", "orm": "pymongo"}, "orm: 'pymongo' is not one of: sqlalchemy"),
-        ({"language": "rust"}, "Axum is listed but not implemented yet"),
-        ({"language": "go"}, "Gin is listed but not implemented yet"),
+        (
+            {"language": "python", "framework": "django", "database": "mongodb", "orm": "pymongo"},
+            "orm: 'pymongo' is not one of: django-mongodb",
+        ),
+        ({"language": "go"}, "language: Go is listed but not implemented yet"),
         ({"colour": "blue"}, "unknown question(s): colour"),
     ],
 )
