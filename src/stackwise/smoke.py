@@ -106,6 +106,8 @@ class Run:
             "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
         }
         env.pop("VIRTUAL_ENV", None)
+        if not shutil.which("uv"):  # installed as a Python package but not on PATH
+            env["UV"] = f"{sys.executable} -m uv"
         if self.queue == "rabbitmq":
             env["AMQP_URL"] = urls["rabbitmq"]
         else:
