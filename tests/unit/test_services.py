@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from stackwise.services import ServiceError, ServicesError, ServiceStatus, home, manager, urls
 from stackwise.services import apt as apt_module
 from stackwise.services import cli as services_cli
-from stackwise.services.base import Service, exchange, read_pid, spawn, stop_pid
+from stackwise.services.base import Service, exchange, read_pid, spawn, stop_pid, wait_until
 from stackwise.services.kafka import (
     CORRELATION_ID,
     api_versions_request,
@@ -223,7 +223,8 @@ def test_spawn_writes_a_pidfile_and_stop_pid_ends_it(tmp_path: Path) -> None:
     pidfile = tmp_path / "sleep.pid"
     pid = spawn(["sleep", "30"], logfile=tmp_path / "sleep.log", pidfile=pidfile)
     assert pid == int(pidfile.read_text())
-    assert read_pid(pidfile, "sleep") == pid
+    # /proc may show the new command line a moment after spawn returns on a busy machine
+    assert wait_until(lambda: read_pid(pidfile, "sleep") == pid, timeout=2)
     assert read_pid(pidfile, "not-its-command") is None  # a stale pidfile names a stranger
     assert stop_pid(pidfile, "sleep", timeout=5)
     assert not pidfile.exists()
