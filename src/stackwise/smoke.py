@@ -235,6 +235,7 @@ class Run:
         """make run, the contract suite against it, then SIGTERM and a clean exit."""
         procs = self.start()
         try:
+            self._wait_ready()
             # Each process has its own pool bounded by DB_POOL_MAX; the suite counts them all.
             pool_max = int(self.env["DB_POOL_MAX"]) * len(procs)
             contract_env = {
@@ -270,6 +271,20 @@ class Run:
                 pass
             time.sleep(0.2)
         raise SmokeFailure("start", f"/health did not answer 200 within 90s\n{self.logs()}")
+
+    def _wait_ready(self, seconds: float = 30) -> None:
+        """Give the service up to `seconds` to reach every dependency (the broker connection
+        is made in the background), so the contract starts from a settled service."""
+        url = f"http://127.0.0.1:{self.env['PORT']}/ready"
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            try:
+                resp = httpx.get(url, timeout=2)
+                if resp.status_code == 200 and set(resp.json()["checks"].values()) == {"ok"}:
+                    return
+            except (httpx.HTTPError, ValueError, KeyError):
+                pass
+            time.sleep(0.2)
 
     def stop(self, procs: list[subprocess.Popen[bytes]]) -> None:
         """SIGTERM the program each make target runs, as an orchestrator would; exit 0."""
