@@ -29,8 +29,12 @@ from stackwise.render import copier_data, render
 from stackwise.services import up as services_up
 from stackwise.services import urls as service_urls
 
-# Run in CI on every push: each framework, ORM, database and queue at least once.
-CI_SAMPLE = ("fastapi/sqlalchemy/postgresql/rabbitmq",)
+# The covering sample: each framework, ORM, database and queue at least once.
+CI_SAMPLE = (
+    "fastapi/sqlalchemy/postgresql/rabbitmq",
+    "flask/pymongo/mongodb/kafka",
+    "django/django-orm/postgresql/rabbitmq",
+)
 STOP_TIMEOUT_SECONDS = 10
 STEP_TIMEOUT_SECONDS = 900
 
