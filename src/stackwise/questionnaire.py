@@ -136,6 +136,19 @@ class Questionnaire:
         }
         return cls(questions, questions["catalog"].spec["default"])
 
+    def combinations(self) -> list[tuple[str, str]]:
+        """Every (language, "framework/orm/database/queue") the catalog lists."""
+        found = []
+        for language, lang in self.catalog["languages"].items():
+            for framework in lang["frameworks"]:
+                for orm, spec in lang["orms"].items():
+                    if framework not in spec.get("frameworks", [framework]):
+                        continue
+                    for database in spec["databases"]:
+                        for queue in self.catalog["queues"]:
+                            found.append((language, f"{framework}/{orm}/{database}/{queue}"))
+        return found
+
     def base_context(self) -> dict[str, Any]:
         return {"catalog": self.catalog, "_folder_name": ""}
 

@@ -16,20 +16,7 @@ Q = Questionnaire.load()
 LEFTOVER = re.compile(r"(?<!\$)\{\{|\{%|\{#|\bjinja\b")
 
 
-def combinations() -> list[tuple[str, str]]:
-    found = []
-    for language, lang in Q.catalog["languages"].items():
-        for framework in lang["frameworks"]:
-            for orm, spec in lang["orms"].items():
-                if framework not in spec.get("frameworks", [framework]):
-                    continue
-                for database in spec["databases"]:
-                    for queue in Q.catalog["queues"]:
-                        found.append((language, f"{framework}/{orm}/{database}/{queue}"))
-    return found
-
-
-ALL = combinations()
+ALL = Q.combinations()
 IMPLEMENTED = [c for c in ALL if c[1] in Q.catalog["implemented"]]
 MISSING = [c for c in ALL if c[1] not in Q.catalog["implemented"]]
 

@@ -189,7 +189,7 @@ def test_list_shows_every_combination() -> None:
         "language": "python",
         "stack": "fastapi/sqlalchemy/postgresql/rabbitmq",
         "implemented": True,
-        "ci_smoke": True,
+        "smoke": "sample",
     } in rows
 
 

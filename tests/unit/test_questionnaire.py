@@ -98,8 +98,13 @@ def test_implemented_stack_resolves_strictly() -> None:
         ({"language": "python", "framework": "gin"}, "framework: 'gin' is not one of: fastapi"),
         ({"language": "python", "orm": "pymongo"}, "orm: 'pymongo' is not one of: sqlalchemy"),
         (
-            {"language": "python", "framework": "django", "database": "mongodb", "orm": "pymongo"},
-            "orm: 'pymongo' is not one of: django-mongodb",
+            {
+                "language": "python",
+                "framework": "flask",
+                "database": "mongodb",
+                "orm": "sqlalchemy",
+            },
+            "orm: 'sqlalchemy' is not one of: pymongo",
         ),
         ({"language": "go"}, "language: Go is listed but not implemented yet"),
         ({"colour": "blue"}, "unknown question(s): colour"),
