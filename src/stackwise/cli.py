@@ -112,6 +112,14 @@ def _ask_overrides(q: Questionnaire, answers: dict[str, Any]) -> dict[str, Any]:
     return given
 
 
+def _hint(q: Questionnaire, given: dict[str, Any]) -> str:
+    """When the flowchart's own pick is what is missing, name languages that work today."""
+    if "language" in given:
+        return ""
+    ready = sorted({lang for lang, stack in q.combinations() if stack in q.catalog["implemented"]})
+    return f"; implemented today: {', '.join(ready)} (e.g. --language {ready[0]})" if ready else ""
+
+
 @app.command()
 def new(
     dest: Annotated[
@@ -186,7 +194,7 @@ def new(
                 given = _ask_overrides(q, given)
         answers = q.resolve(given)
     except AnswerError as error:
-        raise fail(str(error)) from error
+        raise fail(f"{error}{_hint(q, given)}") from error
     except KeyboardInterrupt as error:
         raise fail("cancelled; nothing was written") from error
     for warning in q.pitfalls(answers):

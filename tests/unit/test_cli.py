@@ -202,3 +202,9 @@ def test_update_refuses_non_git_and_dirty(tmp_path: Path) -> None:
     subprocess.run(["git", "init", "-q"], cwd=tmp_path / "svc", check=True)
     code, output = invoke("update", str(tmp_path / "svc"))
     assert code == 1 and "uncommitted changes" in output
+
+
+def test_unimplemented_recommendation_names_what_works(tmp_path: Path) -> None:
+    code, output = invoke("new", str(tmp_path / "svc"), "--defaults")
+    assert code == 1
+    assert "implemented today: python (e.g. --language python)" in output
