@@ -22,6 +22,7 @@ from .support import (
 
 CreateItem = Callable[..., dict[str, Any]]
 UniqueName = Callable[[str], str]
+WaitProcessed = Callable[..., tuple[dict[str, Any] | None, httpx.Response]]
 
 # (id, raw body, field that error.fields must name or None). Raw bodies are sent
 # as bytes with Content-Type: application/json.
@@ -170,10 +171,21 @@ def test_get_malformed_id_is_404(api: httpx.Client, item_id: str) -> None:
 # ------------------------------------------------------------ PUT /items/{id}
 
 
+def settle(item: dict[str, object], wait_processed: WaitProcessed) -> None:
+    """PUT is checked on an item whose event was consumed. FerretDB 1.x, the local
+    MongoDB stand-in, rewrites whole documents, so a PUT racing the consumer's
+    `$set processed_at` can be lost there; MongoDB applies both atomically."""
+    wait_processed(str(item["id"]))
+
+
 def test_put_updates_item(
-    api: httpx.Client, create_item: CreateItem, unique_name: UniqueName
+    api: httpx.Client,
+    create_item: CreateItem,
+    unique_name: UniqueName,
+    wait_processed: WaitProcessed,
 ) -> None:
     created = create_item(description="before")
+    settle(created, wait_processed)
     new_name = unique_name("after")
     resp = api.put(f"/items/{created['id']}", json={"name": new_name, "description": "after"})
     updated = assert_item(assert_json(resp, 200), name=new_name, description="after")
@@ -186,10 +198,14 @@ def test_put_updates_item(
 
 
 def test_put_without_description_clears_it(
-    api: httpx.Client, create_item: CreateItem, unique_name: UniqueName
+    api: httpx.Client,
+    create_item: CreateItem,
+    unique_name: UniqueName,
+    wait_processed: WaitProcessed,
 ) -> None:
     # PUT takes the same body as POST and replaces the item: an omitted description is null.
     created = create_item(description="to be cleared")
+    settle(created, wait_processed)
     new_name = unique_name("cleared")
     resp = api.put(f"/items/{created['id']}", json={"name": new_name})
     assert_item(assert_json(resp, 200), name=new_name, description=None)
