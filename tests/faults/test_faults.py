@@ -161,7 +161,11 @@ def test_database_restarted(start: Callable[..., Service]) -> None:
     assert time.monotonic() - began < 2 + 1  # DB_POOL_TIMEOUT_SECONDS + 1
     ready = svc.api.get("/ready")
     assert ready.status_code == 503 and ready.json()["checks"]["database"] == "error"
-    assert svc.api.get(f"/items/{item}").status_code == 200  # a cached read is still served
+    # A cached read may still be served (it usually is); if the copy was dropped meanwhile
+    # (a redelivered event drops the key too), the answer is a fast 503, never a hang.
+    began = time.monotonic()
+    assert svc.api.get(f"/items/{item}").status_code in {200, 503}
+    assert time.monotonic() - began < 2 + 1
 
     svc.database.up()
     assert eventually(lambda: svc.api.get("/ready").status_code == 200, 15)
