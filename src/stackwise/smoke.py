@@ -66,7 +66,7 @@ def language_of(stack: str, q: Questionnaire) -> str:
     raise ValueError(f"unknown framework in {stack!r}")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -97,7 +97,7 @@ class Run:
             database_url = urls["mongodb"].rstrip("/") + f"/{db_name}"
         env = {
             **os.environ,
-            "PORT": str(_free_port()),
+            "PORT": str(free_port()),
             "DATABASE_URL": database_url,
             "DB_POOL_MIN": "2",
             "DB_POOL_MAX": "5",
@@ -240,11 +240,10 @@ class Run:
         procs = self.start()
         try:
             self._wait_ready()
-            # Each process has its own pool bounded by DB_POOL_MAX; the suite counts them all.
-            pool_max = int(self.env["DB_POOL_MAX"]) * len(procs)
             contract_env = {
                 **self.env,
-                "DB_POOL_MAX": str(pool_max),
+                # Each process has its own pool bounded by DB_POOL_MAX; the suite counts them all.
+                "CONTRACT_PROCESSES": str(len(procs)),
                 "CONTRACT_BASE_URL": f"http://127.0.0.1:{self.env['PORT']}",
                 "CONTRACT_SERVICE_DIR": str(self.project),
                 "CONTRACT_RUN_CMD": "make run",

@@ -31,6 +31,7 @@ class ContractConfig:
     queue_prefix: str | None
     cache_ttl_seconds: int | None
     db_pool_max: int | None
+    processes: int
     amqp_url: str | None
     kafka_brokers: str | None
     queue_override: str | None
@@ -53,6 +54,7 @@ class ContractConfig:
             queue_prefix=_env("QUEUE_PREFIX"),
             cache_ttl_seconds=_env_int("CACHE_TTL_SECONDS"),
             db_pool_max=_env_int("DB_POOL_MAX"),
+            processes=_env_int("CONTRACT_PROCESSES") or 1,
             amqp_url=_env("AMQP_URL"),
             kafka_brokers=_env("KAFKA_BROKERS"),
             queue_override=_env("CONTRACT_QUEUE"),

@@ -1,13 +1,22 @@
 """Connection pool: under concurrent load the database never sees more than DB_POOL_MAX
-connections from the service (PostgreSQL: pg_stat_activity)."""
+connections from each service process (CONTRACT_PROCESSES, default 1).
+
+PostgreSQL: client backends on the service's database in pg_stat_activity. MongoDB: the
+established TCP connections to the server, plus the two monitoring connections per
+process that MongoDB drivers hold outside their pool (server discovery and monitoring
+spec: one to stream server state, one to measure round trips)."""
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import socket
+import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -16,6 +25,9 @@ import pytest
 
 from .settings import ContractConfig
 
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+MONGO_MONITOR_CONNECTIONS = 2
 LOAD_SECONDS = 3.0
 MAX_ROUNDS = 10
 
@@ -54,23 +66,81 @@ def is_mongo(config: ContractConfig) -> bool:
     return (config.database_url or "").startswith(("mongodb://", "mongodb+srv://"))
 
 
-class Sampler(threading.Thread):
-    """Samples the database's client connection count until stopped."""
+class PostgresCounter:
+    """Client backends on the service's database, from pg_stat_activity."""
 
-    def __init__(self, conninfo: dict[str, Any]) -> None:
-        super().__init__(daemon=True)
+    def __init__(self, database_url: str) -> None:
         import psycopg
 
+        conninfo = pg_conninfo(database_url)
         self.conn = psycopg.connect(**conninfo, autocommit=True)
         self.dbname = conninfo["dbname"]
-        self.samples: list[int] = []
-        self.error: BaseException | None = None
-        self.stop = threading.Event()
 
-    def count(self) -> int:
+    def __call__(self) -> int:
         row = self.conn.execute(COUNT_SQL, (self.dbname,)).fetchone()
         assert row is not None
         return int(row[0])
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class MongoCounter:
+    """Established TCP connections from this host to the MongoDB server, from the kernel's
+    socket tables. A server does not tell one client's connections from another's, so
+    this needs the service on this host and no other client of that server running."""
+
+    def __init__(self, database_url: str) -> None:
+        parts = urlsplit(database_url)
+        if parts.scheme != "mongodb" or "," in parts.netloc:
+            pytest.skip("MongoDB pool check: needs a single-host mongodb:// DATABASE_URL")
+        port = parts.port or 27017
+        infos = socket.getaddrinfo(parts.hostname or "localhost", port, type=socket.SOCK_STREAM)
+        self.server = {(ipaddress.ip_address(info[4][0]), port) for info in infos}
+
+    def __call__(self) -> int:
+        return sum(1 for remote in established_remotes() if remote in self.server)
+
+    def close(self) -> None:
+        pass
+
+
+def established_remotes() -> Iterator[tuple[IPAddress, int]]:
+    """The remote end of every established TCP connection in this network namespace."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except FileNotFoundError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[3] != "01":  # TCP_ESTABLISHED
+                continue
+            address, port = fields[2].split(":")
+            yield kernel_address(address), int(port, 16)
+
+
+def kernel_address(hex_address: str) -> IPAddress:
+    """/proc/net/tcp{,6} print addresses as 32-bit words in host byte order."""
+    raw = b"".join(
+        int(hex_address[i : i + 8], 16).to_bytes(4, sys.byteorder)
+        for i in range(0, len(hex_address), 8)
+    )
+    address = ipaddress.ip_address(raw)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+class Sampler(threading.Thread):
+    """Samples a connection count until stopped."""
+
+    def __init__(self, count: Callable[[], int]) -> None:
+        super().__init__(daemon=True)
+        self.count = count
+        self.samples: list[int] = []
+        self.error: BaseException | None = None
+        self.stop = threading.Event()
 
     def run(self) -> None:
         try:
@@ -83,7 +153,6 @@ class Sampler(threading.Thread):
     def close(self) -> None:
         self.stop.set()
         self.join(timeout=5)
-        self.conn.close()
 
 
 async def fire(base_url: str, concurrency: int, paths: Callable[[int], str]) -> list[int]:
@@ -105,14 +174,22 @@ async def fire(base_url: str, concurrency: int, paths: Callable[[int], str]) -> 
 def test_connections_never_exceed_pool_max(
     config: ContractConfig, create_item: Callable[..., dict[str, Any]]
 ) -> None:
-    if is_mongo(config):
-        pytest.skip("MongoDB: the connection-count check is done for PostgreSQL only")
     config.require("DATABASE_URL", "DB_POOL_MAX")
-    if not is_postgres(config):
-        pytest.skip(f"DATABASE_URL is neither PostgreSQL nor MongoDB: {config.database_url!r}")
     assert config.db_pool_max is not None and config.db_pool_max >= 1
-    pool_max = config.db_pool_max
-    concurrency = min(200, max(60, 3 * pool_max))
+    # Each service process has its own pool.
+    limit = config.db_pool_max * config.processes
+    counter: PostgresCounter | MongoCounter
+    if is_postgres(config):
+        counter = PostgresCounter(config.database_url or "")
+    elif is_mongo(config):
+        if urlsplit(config.base_url).hostname not in LOOPBACK:
+            pytest.skip("MongoDB pool check: needs the service on this host (CONTRACT_BASE_URL)")
+        counter = MongoCounter(config.database_url or "")
+        # MongoDB drivers keep their server monitors' connections outside the pool.
+        limit += MONGO_MONITOR_CONNECTIONS * config.processes
+    else:
+        pytest.skip(f"DATABASE_URL is neither PostgreSQL nor MongoDB: {config.database_url!r}")
+    concurrency = min(200, max(60, 3 * limit))
     for _ in range(3):
         create_item(description="pool")
 
@@ -122,21 +199,23 @@ def test_connections_never_exceed_pool_max(
             return f"/items?limit=50&offset={n % 7}"
         return f"/items/{uuid.uuid4()}"
 
-    sampler = Sampler(pg_conninfo(config.database_url or ""))
+    sampler = Sampler(counter)
     try:
-        baseline = sampler.count()
+        baseline = counter()
         sampler.start()
         statuses = asyncio.run(fire(config.base_url, concurrency, path))
         time.sleep(0.1)
     finally:
         sampler.close()
-    assert sampler.error is None, f"sampling pg_stat_activity failed: {sampler.error!r}"
+        counter.close()
+    assert sampler.error is None, f"counting connections failed: {sampler.error!r}"
     assert sampler.samples, "no connection-count sample was taken"
     peak = max(sampler.samples)
     bad = sorted({s for s in statuses if s not in (200, 404)})
     assert not bad, f"under {concurrency} concurrent requests the service answered {bad}"
-    assert peak <= pool_max, (
-        f"{peak} connections to the database under load (baseline {baseline}), "
-        f"DB_POOL_MAX={pool_max}; {len(sampler.samples)} samples, {len(statuses)} requests"
+    assert peak <= limit, (
+        f"{peak} connections to the database under load (baseline {baseline}), at most "
+        f"{limit} allowed (DB_POOL_MAX={config.db_pool_max}, {config.processes} process(es)); "
+        f"{len(sampler.samples)} samples, {len(statuses)} requests"
     )
     assert peak >= 1, "the service held no database connection while serving requests"
