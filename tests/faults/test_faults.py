@@ -1,7 +1,9 @@
 """Faults against real services, one stack per framework.
 
 Each dependency is reached through a proxy that the test takes down and brings
-back, so the shared services are never disturbed.
+back, so the shared services are never disturbed. Kafka tells its clients its own
+address, so a proxy cannot stand in for it: Kafka stacks get a broker of their own,
+started only after the service.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from stackwise.smoke import Run, implemented
+from stackwise.services.base import home, wait_until
+from stackwise.services.kafka import Kafka
+from stackwise.smoke import Run, free_port, implemented
 from tests.faults.proxy import Proxy
 
 
@@ -30,6 +35,14 @@ def one_per_framework_and_orm() -> list[str]:
     return sorted(chosen.values())
 
 
+def one_kafka_stack_per_framework() -> list[str]:
+    chosen: dict[str, str] = {}
+    for stack in implemented():
+        if stack.endswith("/kafka"):
+            chosen.setdefault(stack.split("/")[0], stack)
+    return sorted(chosen.values())
+
+
 @dataclass
 class Service:
     api: httpx.Client
@@ -38,17 +51,43 @@ class Service:
     broker: Proxy
 
 
-@pytest.fixture(scope="module", params=one_per_framework_and_orm())
-def prepared(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Run]:
-    run = Run(request.param, tmp_path_factory.mktemp("faults"), log=print)
+def prepare(stack: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
+    run = Run(stack, tmp_path_factory.mktemp("faults"), log=print)
     try:
         run.prepare()
         yield run
     finally:
         run.drop_database()
         run.remove()
+
+
+@pytest.fixture(scope="module", params=one_per_framework_and_orm())
+def prepared(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Run]:
+    yield from prepare(request.param, tmp_path_factory)
+
+
+@pytest.fixture(scope="module", params=one_kafka_stack_per_framework())
+def prepared_kafka(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Run]:
+    yield from prepare(request.param, tmp_path_factory)
+
+
+@pytest.fixture
+def spare_kafka(tmp_path: Path) -> Iterator[Kafka]:
+    """A second, empty Kafka on free ports, sharing the local service's jars; not started."""
+    port, controller = free_port(), free_port()
+
+    class Spare(Kafka):
+        pass
+
+    Spare.port, Spare.controller_port, Spare.url = port, controller, f"127.0.0.1:{port}"
+    broker = Spare(tmp_path, libs=Kafka(home()).libs)
+    broker.prepare()
+    yield broker
+    broker.stop()
 
 
 @pytest.fixture
@@ -147,6 +186,26 @@ def test_broker_down_at_startup(start: Callable[..., Service]) -> None:
     assert eventually(lambda: svc.api.get("/ready").json()["checks"]["queue"] == "ok", 30)
     item = create(svc.api, "after the broker came up")
     assert eventually(lambda: svc.api.get(f"/items/{item}").json()["processed_at"] is not None, 20)
+
+
+def test_kafka_down_at_startup(prepared_kafka: Run, spare_kafka: Kafka) -> None:
+    procs = prepared_kafka.start(KAFKA_BROKERS=spare_kafka.url)
+    try:
+        api = httpx.Client(base_url=f"http://127.0.0.1:{prepared_kafka.env['PORT']}", timeout=10)
+        ready = api.get("/ready")
+        assert ready.status_code == 200, ready.text
+        assert ready.json()["checks"] == {"database": "ok", "cache": "ok", "queue": "error"}
+        assert api.post("/items", json={"name": "saved while Kafka is down"}).status_code == 201
+
+        spare_kafka.start()
+        assert wait_until(spare_kafka.probe, spare_kafka.start_timeout), spare_kafka.failure()
+        assert eventually(lambda: api.get("/ready").json()["checks"]["queue"] == "ok", 30)
+        item = create(api, "after Kafka came up")
+        # A new broker first creates the topic and the consumer group's offsets topic.
+        assert eventually(lambda: api.get(f"/items/{item}").json()["processed_at"] is not None, 60)
+    finally:
+        Run.kill(procs)
+        print(prepared_kafka.logs())  # shown on failure
 
 
 def test_database_restarted(start: Callable[..., Service]) -> None:

@@ -12,6 +12,7 @@ import struct
 import uuid
 from importlib import resources
 from pathlib import Path
+from typing import ClassVar
 
 from stackwise.services.base import (
     HOST,
@@ -41,13 +42,13 @@ rootLogger.appenderRef.out.ref = out
 """
 
 
-def server_properties(data: Path) -> str:
+def server_properties(data: Path, port: int = PORT, controller_port: int = CONTROLLER_PORT) -> str:
     settings = {
         "process.roles": "broker,controller",
         "node.id": "1",
-        "controller.quorum.bootstrap.servers": f"{HOST}:{CONTROLLER_PORT}",
-        "listeners": f"PLAINTEXT://{HOST}:{PORT},CONTROLLER://{HOST}:{CONTROLLER_PORT}",
-        "advertised.listeners": f"PLAINTEXT://{HOST}:{PORT}",
+        "controller.quorum.bootstrap.servers": f"{HOST}:{controller_port}",
+        "listeners": f"PLAINTEXT://{HOST}:{port},CONTROLLER://{HOST}:{controller_port}",
+        "advertised.listeners": f"PLAINTEXT://{HOST}:{port}",
         "controller.listener.names": "CONTROLLER",
         "inter.broker.listener.name": "PLAINTEXT",
         "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
@@ -114,14 +115,15 @@ def java() -> str | None:
 class Kafka(Daemon):
     name = "kafka"
     port = PORT
+    controller_port: ClassVar[int] = CONTROLLER_PORT
     url = f"{HOST}:{PORT}"
     start_timeout = 120.0
     stop_timeout = 60.0
     marker = "kafka.Kafka"
 
-    def __init__(self, state: Path) -> None:
+    def __init__(self, state: Path, libs: Path | None = None) -> None:
         super().__init__(state)
-        self.libs = self.state / "libs"
+        self.libs = libs or self.state / "libs"
         self.data = self.state / "data"
         self.pom = (
             resources.files("stackwise.services") / "data" / "kafka" / "pom.xml"
@@ -182,8 +184,9 @@ class Kafka(Daemon):
         return [java() or "java", *JAVA_OPTS, log4j, "-cp", f"{self.libs}/*", *args]
 
     def start(self) -> None:
+        self.state.mkdir(parents=True, exist_ok=True)
         config = self.state / "server.properties"
-        config.write_text(server_properties(self.data))
+        config.write_text(server_properties(self.data, self.port, self.controller_port))
         (self.state / "log4j2.properties").write_text(LOG4J2)
         if not (self.data / "meta.properties").exists():
             log.info("kafka: formatting the KRaft storage")
