@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import copier
+from copier._main import Worker
 from copier.errors import DirtyLocalWarning
 
 from stackwise.questionnaire import template_root
@@ -22,6 +23,19 @@ CONFLICT_MARK = "<<<<<<< "
 
 class RenderError(RuntimeError):
     """Rendering or updating failed; the message is one line for the user."""
+
+
+class _FreshCopy(Worker):
+    """`copier copy` into a new staging directory, without one git process per file.
+
+    After writing each file, Copier runs `git config core.fileMode` in the destination to
+    copy the executable bit into git's index when that setting is false. A freshly
+    rendered file is not in any index yet, so that sync is a no-op there; skipping it
+    saves about a quarter of the generation time.
+    """
+
+    def _sync_git_index_executable_bit(self, dst_relpath: Path, src_mode: int) -> None:
+        return None
 
 
 def copier_data(answers: dict[str, Any], public: list[str]) -> dict[str, Any]:
@@ -60,15 +74,16 @@ def render(
         try:
             # A template checkout with uncommitted edits renders them: that is the point.
             warnings.simplefilter("ignore", DirtyLocalWarning)
-            copier.run_copy(
-                str(template or template_root()),
-                str(stage),
+            with _FreshCopy(
+                src_path=str(template or template_root()),
+                dst_path=stage,
                 data=data,
                 defaults=True,
                 unsafe=False,
                 quiet=True,
                 vcs_ref=vcs_ref,
-            )
+            ) as worker:
+                worker.run_copy()
         except Exception as error:  # Copier raises several types; show one line.
             raise RenderError(_one_line(error)) from error
         files = sorted(p.relative_to(stage) for p in stage.rglob("*") if not p.is_dir())
