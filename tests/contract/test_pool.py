@@ -29,6 +29,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 MONGO_MONITOR_CONNECTIONS = 2
 LOAD_SECONDS = 3.0
+HELD_SAMPLES = 3  # a count must hold this many samples in a row to be the peak
 MAX_ROUNDS = 10
 
 COUNT_SQL = """
@@ -155,6 +156,17 @@ class Sampler(threading.Thread):
         self.join(timeout=5)
 
 
+def held_peak(samples: list[int]) -> int:
+    """The highest count seen in HELD_SAMPLES samples in a row (about 30 ms or more).
+
+    A leak or a connection per request holds; a socket that a driver replaces while the
+    old one is still closing (a pool cleared after a slow monitor check, say) does not.
+    """
+    if len(samples) < HELD_SAMPLES:
+        return max(samples)
+    return max(min(samples[i : i + HELD_SAMPLES]) for i in range(len(samples) - HELD_SAMPLES + 1))
+
+
 async def fire(base_url: str, concurrency: int, paths: Callable[[int], str]) -> list[int]:
     """Rounds of `concurrency` simultaneous GETs for up to LOAD_SECONDS; the status codes."""
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -210,12 +222,12 @@ def test_connections_never_exceed_pool_max(
         counter.close()
     assert sampler.error is None, f"counting connections failed: {sampler.error!r}"
     assert sampler.samples, "no connection-count sample was taken"
-    peak = max(sampler.samples)
+    peak = held_peak(sampler.samples)
     bad = sorted({s for s in statuses if s not in (200, 404)})
     assert not bad, f"under {concurrency} concurrent requests the service answered {bad}"
     assert peak <= limit, (
         f"{peak} connections to the database under load (baseline {baseline}), at most "
         f"{limit} allowed (DB_POOL_MAX={config.db_pool_max}, {config.processes} process(es)); "
-        f"{len(sampler.samples)} samples, {len(statuses)} requests"
+        f"{len(sampler.samples)} samples, {len(statuses)} requests; samples: {sampler.samples}"
     )
     assert peak >= 1, "the service held no database connection while serving requests"
