@@ -2,7 +2,8 @@
 
 `down()` closes the listener and every open connection, so clients see what a
 stopped server looks like (connection reset, then connection refused); `up()`
-listens again on the same port.
+listens again on the same port. `hang()` keeps every connection open but holds what
+either side sends, as a server that stopped answering does, until `resume()`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ class Proxy:
         self._listener: socket.socket | None = None
         self._open: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self._flowing = threading.Event()
+        self._flowing.set()
 
     def url_for(self, url: str) -> str:
         """The same URL with the target's port swapped for this proxy's."""
@@ -48,6 +51,12 @@ class Proxy:
                 sock.close()
             self._open.clear()
 
+    def hang(self) -> None:
+        self._flowing.clear()
+
+    def resume(self) -> None:
+        self._flowing.set()
+
     def _accept(self, listener: socket.socket) -> None:
         while True:
             try:
@@ -68,6 +77,7 @@ class Proxy:
     def _pump(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
+                self._flowing.wait()
                 sink.sendall(data)
         except OSError:
             pass

@@ -188,6 +188,22 @@ def test_broker_down_at_startup(start: Callable[..., Service]) -> None:
     assert eventually(lambda: svc.api.get(f"/items/{item}").json()["processed_at"] is not None, 20)
 
 
+def test_broker_hangs(start: Callable[..., Service]) -> None:
+    """A broker that stops answering (no error, no close) holds a create for at most the
+    publish timeout (2 s, all frameworks), and events flow again once it answers."""
+    svc = start()
+    assert processed(svc.api, create(svc.api, "before the broker hangs"))
+
+    svc.broker.hang()
+    began = time.monotonic()
+    resp = svc.api.post("/items", json={"name": "while the broker hangs"})
+    assert resp.status_code == 201, resp.text
+    assert time.monotonic() - began < 2 + 1
+
+    svc.broker.resume()
+    assert processed(svc.api, create(svc.api, "after the broker answers again"))
+
+
 def test_kafka_down_at_startup(prepared_kafka: Run, spare_kafka: Kafka) -> None:
     procs = prepared_kafka.start(KAFKA_BROKERS=spare_kafka.url)
     try:
@@ -244,3 +260,24 @@ def test_proxy_plays_down_and_up() -> None:
         proxy.up()
         socket.create_connection(("127.0.0.1", proxy.port), timeout=1).close()
         proxy.down()
+
+
+def test_proxy_holds_data_while_hung() -> None:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        proxy = Proxy(server.getsockname()[1])
+        proxy.up()
+        try:
+            with socket.create_connection(("127.0.0.1", proxy.port), timeout=1) as client:
+                accepted, _ = server.accept()
+                with accepted:
+                    accepted.settimeout(0.3)
+                    proxy.hang()
+                    client.sendall(b"held")
+                    with pytest.raises(TimeoutError):
+                        accepted.recv(4)
+                    proxy.resume()
+                    assert accepted.recv(4) == b"held"
+        finally:
+            proxy.down()
