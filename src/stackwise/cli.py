@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -53,8 +54,10 @@ Bool = bool | None
 Str = str | None
 
 
-def _given(flow: dict[str, Bool], stack: dict[str, Any], sets: list[str]) -> dict[str, Any]:
-    given: dict[str, Any] = {k: v for k, v in {**flow, **stack}.items() if v is not None}
+def _given(flags: dict[str, Any], sets: Sequence[str] = ()) -> dict[str, Any]:
+    """The flowchart and stack answers among a command's parameters (`locals()`; unset
+    ones left out), then its --set items."""
+    given = {k: flags[k] for k in (*FLOWCHART, *STACK) if flags.get(k) is not None}
     for item in sets:
         key, sep, value = item.partition("=")
         if not sep or not key:
@@ -159,25 +162,8 @@ def new(
 
     Example: [bold]stackwise new my-svc --defaults --language python[/]
     """
+    given = _given(locals(), set_)
     q = Questionnaire.load(template)
-    flow = {
-        "realtime": realtime,
-        "ml_ai": ml_ai,
-        "max_performance": max_performance,
-        "high_concurrency": high_concurrency,
-        "acid": acid,
-        "flexible_schema": flexible_schema,
-        "high_throughput_events": high_throughput_events,
-    }
-    stack = {
-        "language": language,
-        "framework": framework,
-        "database": database,
-        "orm": orm,
-        "queue": queue,
-        "socketio": socketio,
-    }
-    given = _given(flow, stack, set_)
     given.setdefault("project_name", name or dest.resolve().name)
     interactive = not defaults
     if interactive and not sys.stdin.isatty():
@@ -241,24 +227,8 @@ def recommend(
     Asks on a terminal for any flowchart answer not given as a flag.
     Example: [bold]stackwise recommend --no-realtime --ml-ai --json[/]
     """
+    given = _given(locals())
     q = Questionnaire.load()
-    flow = {
-        "realtime": realtime,
-        "ml_ai": ml_ai,
-        "max_performance": max_performance,
-        "high_concurrency": high_concurrency,
-        "acid": acid,
-        "flexible_schema": flexible_schema,
-        "high_throughput_events": high_throughput_events,
-    }
-    overrides = {
-        "language": language,
-        "framework": framework,
-        "database": database,
-        "orm": orm,
-        "queue": queue,
-    }
-    given = {k: v for k, v in {**flow, **overrides}.items() if v is not None}
     given["project_name"] = "recommendation"
     try:
         if sys.stdin.isatty() and not as_json:
