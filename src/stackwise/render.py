@@ -31,7 +31,7 @@ class _FreshCopy(Worker):
     After writing each file, Copier runs `git config core.fileMode` in the destination to
     copy the executable bit into git's index when that setting is false. A freshly
     rendered file is not in any index yet, so that sync is a no-op there; skipping it
-    saves about a quarter of the generation time.
+    saves one git process per file (0.1-0.2 s a project on a 2-core machine).
     """
 
     def _sync_git_index_executable_bit(self, dst_relpath: Path, src_mode: int) -> None:
