@@ -24,6 +24,7 @@ import httpx
 import typer
 from rich.console import Console
 
+from stackwise import toolchains
 from stackwise.questionnaire import Questionnaire, template_root
 from stackwise.render import copier_data, render
 from stackwise.services import up as services_up
@@ -82,6 +83,7 @@ class Run:
     def __init__(self, stack: str, workdir: Path, log: Callable[[str], None]) -> None:
         self.stack = stack
         self.framework, self.orm, self.database, self.queue = stack.split("/")
+        self.language = language_of(stack, Questionnaire.load())
         self.token = uuid.uuid4().hex[:8]
         self.project = workdir / f"sw-{self.framework}-{self.token}"
         self.log = log
@@ -109,14 +111,11 @@ class Run:
             # Frameworks that sign things (Django) require a secret; others ignore it.
             "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
         }
-        env.pop("VIRTUAL_ENV", None)
-        if not shutil.which("uv"):  # installed as a Python package but not on PATH
-            env["UV"] = f"{sys.executable} -m uv"
         if self.queue == "rabbitmq":
             env["AMQP_URL"] = urls["rabbitmq"]
         else:
             env["KAFKA_BROKERS"] = urls["kafka"]
-        return env
+        return toolchains.environment(self.language, env)
 
     def step(
         self,
@@ -163,7 +162,7 @@ class Run:
         q = Questionnaire.load()
         data = {
             "project_name": self.project.name,
-            "language": language_of(self.stack, q),
+            "language": self.language,
             "framework": self.framework,
             "database": self.database,
             "orm": self.orm,

@@ -10,6 +10,7 @@ from pathlib import Path
 import copier
 import pytest
 
+from stackwise import toolchains
 from stackwise.questionnaire import Questionnaire
 
 Q = Questionnaire.load()
@@ -116,16 +117,8 @@ def test_compose_and_workflow_match_their_schemas(rendered: Path) -> None:
         assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-STATIC_CHECKS = {  # per language: commands that need no dependency install
-    "python": [
-        [sys.executable, "-m", "ruff", "check", "."],
-        [sys.executable, "-m", "ruff", "format", "--check", "."],
-    ],
-}
-
-
 def test_static_checks(combo: tuple[str, str], rendered: Path) -> None:
-    for command in STATIC_CHECKS[combo[0]]:
+    for command in toolchains.static_checks(combo[0], rendered):
         proc = subprocess.run(command, cwd=rendered, capture_output=True, text=True)
         assert proc.returncode == 0, proc.stdout + proc.stderr
 
