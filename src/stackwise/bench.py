@@ -13,11 +13,11 @@ import time
 from pathlib import Path
 from typing import Annotated
 
-import httpx
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from stackwise import require_extra
 from stackwise.services.apt import install
 from stackwise.smoke import CI_SAMPLE, Run, SmokeFailure, implemented
 
@@ -40,6 +40,8 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, str]:
 
 
 def measure(stack: str, workdir: Path, seconds: int, connections: int) -> dict[str, str]:
+    import httpx  # the test extra, imported when used so that the CLI runs without it
+
     run = Run(stack, workdir, lambda _: None)
     try:
         run.prepare()
@@ -83,6 +85,7 @@ def bench_command(
 
     Example: [bold]stackwise bench fastapi/sqlalchemy/postgresql/rabbitmq --seconds 5[/]
     """
+    require_extra("test", "httpx")
     if not shutil.which("wrk"):
         install(["wrk"])
     chosen = implemented() if all_ else (stacks or list(CI_SAMPLE))

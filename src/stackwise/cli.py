@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from stackwise import explain
+from stackwise import __version__, explain
 from stackwise.bench import bench_command
 from stackwise.questionnaire import FLOWCHART, STACK, AnswerError, Questionnaire
 from stackwise.render import RenderError, copier_data, render, update
@@ -31,6 +31,24 @@ app.command("smoke")(smoke_command)
 app.command("bench")(bench_command)
 out = Console()
 err = Console(stderr=True)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"stackwise {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit"
+        ),
+    ] = False,
+) -> None:
+    pass
 
 
 def fail(message: str) -> typer.Exit:

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import filecmp
+import os
 import shutil
 import subprocess
 import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib.metadata import metadata
 from pathlib import Path
 from typing import Any
 
 import copier
+import yaml
 from copier._main import Worker
 from copier.errors import DirtyLocalWarning
 
+from stackwise import __version__
 from stackwise.questionnaire import template_root
 
 CONFLICT_MARK = "<<<<<<< "
+ANSWERS_FILE = ".copier-answers.yml"
+# The copy of the template that the wheel ships (see pyproject's force-include).
+PACKAGED_TEMPLATE = Path(__file__).resolve().parent / "_template"
 
 
 class RenderError(RuntimeError):
@@ -36,6 +43,36 @@ class _FreshCopy(Worker):
 
     def _sync_git_index_executable_bit(self, dst_relpath: Path, src_mode: int) -> None:
         return None
+
+
+def template_url() -> str:
+    """The git repository a project generated from the packaged template updates from.
+
+    $STACKWISE_TEMPLATE_URL (a fork or a mirror), else pyproject's Repository URL.
+    """
+    if url := os.environ.get("STACKWISE_TEMPLATE_URL"):
+        return url
+    urls: list[str] = metadata("stackwise").get_all("Project-URL") or []
+    return dict(u.split(", ", 1) for u in urls)["Repository"]
+
+
+def release_ref() -> str:
+    """The git tag of the release this package is: `copier update` diffs against it."""
+    return f"v{__version__}"
+
+
+def _record_release(answers_file: Path) -> None:
+    """Point a project rendered from the packaged template at the release's git tag.
+
+    The packaged copy is a plain directory, so Copier records its path in site-packages
+    and no commit. A release's wheel holds the tree of its tag, so naming the upstream
+    repository and the tag makes the project what `copier copy --vcs-ref vX.Y.Z URL`
+    would have made: `copier update` then finds the same baseline there.
+    """
+    text = answers_file.read_text()
+    src_line = next(line for line in text.splitlines() if line.startswith("_src_path:"))
+    recorded = yaml.safe_dump({"_commit": release_ref(), "_src_path": template_url()})
+    answers_file.write_text(text.replace(src_line + "\n", recorded))
 
 
 def copier_data(answers: dict[str, Any], public: list[str]) -> dict[str, Any]:
@@ -70,12 +107,13 @@ def render(
     occupied = dest.is_dir() and any(dest.iterdir())
     if occupied and not force:
         raise RenderError(f"{dest} is not empty (use --force to add the project beside its files)")
+    source = (template or template_root()).resolve()
     with _staging(dest) as stage:
         try:
             # A template checkout with uncommitted edits renders them: that is the point.
             warnings.simplefilter("ignore", DirtyLocalWarning)
             with _FreshCopy(
-                src_path=str(template or template_root()),
+                src_path=str(source),
                 dst_path=stage,
                 data=data,
                 defaults=True,
@@ -86,6 +124,8 @@ def render(
                 worker.run_copy()
         except Exception as error:  # Copier raises several types; show one line.
             raise RenderError(_one_line(error)) from error
+        if source == PACKAGED_TEMPLATE:
+            _record_release(stage / ANSWERS_FILE)
         files = sorted(p.relative_to(stage) for p in stage.rglob("*") if not p.is_dir())
         clashes = [
             f
