@@ -80,11 +80,26 @@ def bench_command(
     all_: Annotated[bool, typer.Option("--all", help="Every implemented stack")] = False,
     seconds: Annotated[int, typer.Option(help="Length of each load run")] = 5,
     connections: Annotated[int, typer.Option(help="Concurrent connections")] = 32,
+    generate: Annotated[
+        bool,
+        typer.Option(
+            "--generate",
+            help="Instead: time stackwise new/update against copier copy/update of this "
+            "template and of a bare one, interleaved",
+        ),
+    ] = False,
+    rounds: Annotated[int, typer.Option(help="With --generate: runs of each command")] = 7,
 ) -> None:
     """Requests per second on GET /health and a cached GET /items/{id}, per stack, on loopback.
 
     Example: [bold]stackwise bench fastapi/sqlalchemy/postgresql/rabbitmq --seconds 5[/]
+    or [bold]stackwise bench --generate[/]
     """
+    if generate:
+        from stackwise.bench_generate import bench_generate
+
+        bench_generate(rounds)
+        return
     require_extra("test", "httpx")
     if not shutil.which("wrk"):
         install(["wrk"])

@@ -304,24 +304,38 @@ def update_(
     directory: Annotated[
         Path, typer.Argument(help="Generated project (a clean git work tree)")
     ] = Path("."),
+    set_: Annotated[
+        list[str],
+        typer.Option("--set", help="Switch an answer, e.g. queue=kafka (repeatable)"),
+    ] = [],  # noqa: B006
     vcs_ref: Annotated[
-        Str, typer.Option(help="Template version to update to (default: latest tag)")
+        Str,
+        typer.Option(
+            help="Template version to update to (default: the latest tag; with --set: the "
+            "project's own)"
+        ),
     ] = None,
 ) -> None:
-    """Pull template changes into a generated project, keeping your edits (`copier update`).
+    """Pull template changes into a generated project, or switch a component, keeping your edits.
 
-    Conflicts are left as inline markers and listed.
-    Example: [bold]cd my-svc && stackwise update[/]
+    Runs `copier update`. With --set the project is re-rendered with the new answer:
+    files only the old choice had are removed, the rest keep your edits. A combination the
+    catalog refuses is refused before anything is touched. Conflicts are left as inline
+    markers and listed.
+    Example: [bold]cd my-svc && stackwise update --set queue=kafka[/]
     """
     try:
-        conflicts = update(directory, vcs_ref=vcs_ref)
+        result = update(directory, vcs_ref=vcs_ref, sets=_given({}, set_))
     except RenderError as error:
         raise fail(str(error)) from error
-    if conflicts:
+    for path in result.removed:
+        out.print(f"removed {path}", highlight=False)
+    if result.conflicts:
         err.print(
-            f"[yellow]updated with conflicts in {len(conflicts)} file(s); resolve the markers:[/]"
+            f"[yellow]updated with conflicts in {len(result.conflicts)} file(s); "
+            "resolve the markers:[/]"
         )
-        for path in conflicts:
+        for path in result.conflicts:
             err.print(f"  {path}", highlight=False)
         raise typer.Exit(2)
     out.print("[green]updated[/]; review with `git diff` and commit")
