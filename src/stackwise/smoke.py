@@ -24,7 +24,7 @@ import httpx
 import typer
 from rich.console import Console
 
-from stackwise import toolchains
+from stackwise import fuzz, toolchains
 from stackwise.questionnaire import Questionnaire, template_root
 from stackwise.render import copier_data, render
 from stackwise.services import up as services_up
@@ -254,6 +254,8 @@ class Run:
                 cwd=template_root(),
                 env=contract_env,
             )
+            fuzzed = self.step("fuzz", fuzz.command(contract_env["CONTRACT_BASE_URL"]))
+            self.log(f"  {fuzzed.strip().splitlines()[-1]}")
             self.stop(procs)
         finally:
             self.kill(procs)
