@@ -1,8 +1,8 @@
 """The smoke run's API fuzzing step: schemathesis against the service's own /openapi.json.
 
 It fails on a server error, a status the document does not list, a response whose
-Content-Type, headers or body break the document, and a 405 whose Allow header is
-wrong. Bounded by examples per operation and by a wall-clock limit (schemathesis's
+Content-Type, headers or body break the document, invalid data accepted or valid data
+refused, a deleted item still served, and a 405 whose Allow header is wrong. Bounded by examples per operation and by a wall-clock limit (schemathesis's
 own --max-time keeps fuzzing until the budget is spent, so it is not used).
 
     python -m stackwise.fuzz http://127.0.0.1:8000 --report /tmp/fuzz.json
@@ -20,7 +20,7 @@ from typing import Annotated
 
 import typer
 
-MAX_EXAMPLES = 30
+MAX_EXAMPLES = 50
 """Generated cases per operation and phase."""
 TIME_LIMIT_SECONDS = 240
 CHECKS = (
@@ -29,6 +29,10 @@ CHECKS = (
     "content_type_conformance",
     "response_headers_conformance",
     "response_schema_conformance",
+    "negative_data_rejection",
+    "positive_data_acceptance",
+    "use_after_free",
+    "ensure_resource_availability",
     "unsupported_method",
     "allow_header_conformance",
 )
