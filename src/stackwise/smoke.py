@@ -239,7 +239,9 @@ class Run:
                 cwd=template_root(),
                 env=contract_env,
             )
-            fuzzed = self.step("fuzz", fuzz.command(contract_env["CONTRACT_BASE_URL"]))
+            fuzzed = self.step(
+                "fuzz", fuzz.command(contract_env["CONTRACT_BASE_URL"]), cwd=template_root()
+            )
             self.log(f"  {fuzzed.strip().splitlines()[-1]}")
             self.stop(procs)
         finally:
