@@ -22,18 +22,26 @@ def environment(env: dict[str, str]) -> dict[str, str]:
 
 def _pyenv_versions(env: dict[str, str]) -> str | None:
     """With pyenv, the project's .python-version would hide the current Python (and the
-    uv installed in it) from pyenv's shims: keep both visible."""
-    if not shutil.which("pyenv") or "PYENV_VERSION" in env:
+    uv installed in it) from pyenv's shims, and a PYENV_VERSION set by a shim would hide
+    the project's Python from uv: make both visible."""
+    if not shutil.which("pyenv"):
         return None
-    run = [["pyenv", "version-name"], ["pyenv", "versions", "--bare", "--skip-aliases"]]
     try:
-        current, versions = (
-            subprocess.run(c, capture_output=True, text=True, check=True).stdout for c in run
-        )
+        current = env.get("PYENV_VERSION") or _pyenv("version-name")
+        versions = _pyenv("versions", "--bare", "--skip-aliases").split()
     except (OSError, subprocess.CalledProcessError):
         return None
-    wanted = [v for v in versions.split() if v.startswith(PYTHON + ".")]
-    return ":".join([current.strip(), *wanted[-1:]])
+    chosen = current.split(":")
+    wanted = [v for v in versions if v.startswith(PYTHON + ".")]
+    if wanted and not any(v.startswith(PYTHON + ".") for v in chosen):
+        chosen.append(wanted[-1])
+    return ":".join(chosen)
+
+
+def _pyenv(*args: str) -> str:
+    return subprocess.run(
+        ["pyenv", *args], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def static_checks(project: Path) -> list[list[str]]:
