@@ -2,8 +2,9 @@
 
 It fails on a server error, a status the document does not list, a response whose
 Content-Type, headers or body break the document, invalid data accepted or valid data
-refused, a deleted item still served, and a 405 whose Allow header is wrong. Bounded by examples per operation and by a wall-clock limit (schemathesis's
-own --max-time keeps fuzzing until the budget is spent, so it is not used).
+refused, a deleted item still served, and a 405 whose Allow header is wrong. Bounded by
+examples per operation and by a wall-clock limit (schemathesis's own --max-time keeps
+fuzzing until the budget is spent, so it is not used).
 
     python -m stackwise.fuzz http://127.0.0.1:8000 --report /tmp/fuzz.json
 """
@@ -95,15 +96,18 @@ def summarise(report: Path) -> Summary:
 
 def fuzz(base_url: str, report: Path, *, max_examples: int = MAX_EXAMPLES) -> tuple[Summary, str]:
     """Run schemathesis; return the counts and its console output."""
+    report = report.resolve()
     report.unlink(missing_ok=True)
     try:
-        proc = subprocess.run(
-            schemathesis_command(base_url, report, max_examples),
-            capture_output=True,
-            text=True,
-            timeout=TIME_LIMIT_SECONDS,
-            check=False,
-        )
+        with tempfile.TemporaryDirectory(prefix="stackwise-fuzz-") as scratch:
+            proc = subprocess.run(
+                schemathesis_command(base_url, report, max_examples),
+                cwd=scratch,  # schemathesis keeps a cache in .schemathesis/ there
+                capture_output=True,
+                text=True,
+                timeout=TIME_LIMIT_SECONDS,
+                check=False,
+            )
     except subprocess.TimeoutExpired as error:
         output = error.stdout if isinstance(error.stdout, str) else ""
         return Summary(0, 0, 1), f"{output}\nschemathesis ran over {TIME_LIMIT_SECONDS} s"
