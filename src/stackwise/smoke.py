@@ -23,7 +23,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from stackwise import require_extra, toolchains
+from stackwise import fuzz, require_extra, toolchains
 from stackwise.matrix import Entry, covering_sample, record
 from stackwise.questionnaire import Questionnaire, template_root
 from stackwise.render import copier_data, render
@@ -243,6 +243,10 @@ class Run:
                 cwd=template_root(),
                 env=contract_env,
             )
+            fuzzed = self.step(
+                "fuzz", fuzz.command(contract_env["CONTRACT_BASE_URL"]), cwd=template_root()
+            )
+            self.log(f"  {fuzzed.strip().splitlines()[-1]}")
             self.stop(procs)
         finally:
             self.kill(procs)
