@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment
+from jinja2 import Environment, Template
 
 FLOWCHART = (
     "realtime",
@@ -48,6 +48,16 @@ def _jinja() -> Environment:
     return Environment(extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"])
 
 
+@cache
+def _template(source: str) -> Template:
+    """A question's Jinja, compiled once a process (the CLI resolves more than once)."""
+    return _jinja().from_string(source)
+
+
+def _yaml(text: str) -> Any:
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 @dataclass(frozen=True)
 class Choice:
     label: str
@@ -71,7 +81,7 @@ class Question:
     def _render(self, value: Any, context: dict[str, Any]) -> Any:
         if not isinstance(value, str):
             return value
-        return _jinja().from_string(value).render(context)
+        return _template(value).render(context)
 
     def when(self, context: dict[str, Any]) -> bool:
         return _truthy(self._render(self.spec.get("when", True), context))
@@ -83,14 +93,14 @@ class Question:
         if self.type == "bool":
             return _truthy(value)
         if self.type == "yaml" and isinstance(value, str):
-            return yaml.safe_load(value)
+            return _yaml(value)
         return value if value is None or self.type == "yaml" else str(value)
 
     def choices(self, context: dict[str, Any]) -> list[Choice]:
         raw = self.spec.get("choices")
         if not raw:
             return []
-        parsed = yaml.safe_load(self._render(raw, context)) if isinstance(raw, str) else raw
+        parsed = _yaml(self._render(raw, context)) if isinstance(raw, str) else raw
         result = []
         for label, item in (parsed or {}).items():
             if isinstance(item, dict):
@@ -128,7 +138,7 @@ class Questionnaire:
 
     @classmethod
     def load(cls, root: Path | None = None) -> Questionnaire:
-        data = yaml.safe_load(((root or template_root()) / "copier.yml").read_text())
+        data = _yaml(((root or template_root()) / "copier.yml").read_text())
         questions = {
             name: Question(name, spec)
             for name, spec in data.items()
@@ -186,8 +196,8 @@ class Questionnaire:
         context = {**self.base_context(), **answers}
         found = []
         for pitfall in self.questions["pitfalls"].spec["default"]:
-            if _truthy(_jinja().from_string(pitfall["when"]).render(context)):
-                found.append(_jinja().from_string(pitfall["say"]).render(context))
+            if _truthy(_template(pitfall["when"]).render(context)):
+                found.append(_template(pitfall["say"]).render(context))
         return found
 
     def public_names(self) -> list[str]:
