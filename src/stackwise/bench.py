@@ -19,13 +19,16 @@ from rich.console import Console
 from rich.table import Table
 
 from stackwise import require_extra
+from stackwise.questionnaire import Questionnaire
 from stackwise.services.apt import install
-from stackwise.smoke import CI_SAMPLE, Run, SmokeFailure, free_port, implemented
+from stackwise.smoke import Run, SmokeFailure, ci_sample, free_port, implemented
+from stackwise.stack import Stack
 
 console = Console(stderr=True)
 RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
 LATENCY = re.compile(r"Latency\s+([\d.]+\w+)")
 BARE_APPS = Path(__file__).parent / "bare_apps"
+BARE_APP = {"fastapi": "fastapi_app.py", "flask": "gunicorn_app.py", "django": "gunicorn_app.py"}
 
 
 def wrk(url: str, seconds: int, connections: int) -> tuple[float, str]:
@@ -41,15 +44,14 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, str]:
     return (float(rps.group(1)) if rps else 0.0), (latency.group(1) if latency else "?")
 
 
-def start_bare(run: Run) -> tuple[subprocess.Popen[bytes], str]:
+def start_bare(run: Run, app: str) -> tuple[subprocess.Popen[bytes], str]:
     """The framework's bare app (bare_apps/), in the project's environment, on a free port."""
-    app = "fastapi_app.py" if run.framework == "fastapi" else "gunicorn_app.py"
     shutil.copy(BARE_APPS / app, run.project / f".bench-{app}")
     env = {**run.env, "PORT": str(free_port())}
     uv = shutil.which("uv", path=env["PATH"]) or "uv"
     with (run.project / ".smoke-bare.log").open("w") as sink:
         proc = subprocess.Popen(
-            [uv, "run", "--no-sync", "python", f".bench-{app}", run.framework],
+            [uv, "run", "--no-sync", "python", f".bench-{app}", run.stack.framework],
             cwd=run.project,
             env=env,
             stdout=sink,
@@ -80,7 +82,7 @@ def _wait_up(proc: subprocess.Popen[bytes], url: str, seconds: float = 60) -> No
 
 
 def measure(
-    stack: str, workdir: Path, seconds: int, connections: int, rounds: int
+    stack: Stack, workdir: Path, seconds: int, connections: int, rounds: int
 ) -> dict[str, str]:
     """wrk on the stack's and a bare app's GET /health, alternately; then a cached item."""
     import httpx  # the test extra, imported when used so that the CLI runs without it
@@ -90,8 +92,11 @@ def measure(
         run.prepare()
         procs = run.start()
         try:
-            bare, bare_base = start_bare(run)
-            procs.append(bare)
+            app = BARE_APP.get(stack.framework)
+            bare_base = ""
+            if app:
+                bare, bare_base = start_bare(run, app)
+                procs.append(bare)
             base = f"http://127.0.0.1:{run.env['PORT']}"
             item = httpx.post(f"{base}/items", json={"name": "bench"}).json()["id"]
             deadline = time.monotonic() + 20
@@ -102,7 +107,7 @@ def measure(
             health: list[float] = []
             floor: list[float] = []
             for i in range(rounds):
-                pair = [(health, base), (floor, bare_base)]
+                pair = [(health, base), (floor, bare_base)] if app else [(health, base)]
                 for samples, url in pair if i % 2 == 0 else pair[::-1]:
                     samples.append(wrk(f"{url}/health", seconds, connections)[0])
             _, health_latency = wrk(f"{base}/health", seconds, connections)
@@ -113,10 +118,10 @@ def measure(
         run.drop_database()
         run.remove()
     return {
-        "stack": stack,
+        "stack": str(stack),
         "health": f"{statistics.median(health):,.0f}",
-        "bare": f"{statistics.median(floor):,.0f}",
-        "ratio": f"{statistics.median(health) / statistics.median(floor):.2f}",
+        "bare": f"{statistics.median(floor):,.0f}" if floor else "-",
+        "ratio": f"{statistics.median(health) / statistics.median(floor):.2f}" if floor else "-",
         "health_latency": health_latency,
         "cached": f"{cached:,.0f}",
         "cached_latency": cached_latency,
@@ -157,7 +162,9 @@ def bench_command(
     require_extra("test", "httpx")
     if not shutil.which("wrk"):
         install(["wrk"])
-    chosen = implemented() if all_ else (stacks or list(CI_SAMPLE))
+    catalog = Questionnaire.load().catalog
+    parsed = [Stack.parse(text, catalog) for text in stacks or []]
+    chosen = implemented() if all_ else (parsed or ci_sample())
     workdir = Path(tempfile.mkdtemp(prefix="stackwise-bench-"))
     table = Table(
         "stack",

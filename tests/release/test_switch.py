@@ -17,6 +17,7 @@ from stackwise.questionnaire import Questionnaire
 from stackwise.render import copier_data, render
 from stackwise.services import up as services_up
 from stackwise.smoke import Run, SmokeFailure
+from stackwise.stack import Stack
 
 from .conftest import commit_all, export_release, git
 
@@ -34,20 +35,10 @@ def upstream(checkout: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo
 
 
-def generate(run: Run, upstream: Path, stack: str) -> None:
+def generate(run: Run, upstream: Path, stack: Stack) -> None:
     """Render `stack` where `run` expects its project, commit it and make two edits."""
-    framework, orm, database, queue = stack.split("/")
     q = Questionnaire.load()
-    answers = q.resolve(
-        {
-            "project_name": run.project.name,
-            "language": run.language,
-            "framework": framework,
-            "orm": orm,
-            "database": database,
-            "queue": queue,
-        }
-    )
+    answers = q.resolve({"project_name": run.project.name, **stack.answers()})
     render(run.project, copier_data(answers, q.public_names()), template=upstream, vcs_ref="v1.0.0")
     git(run.project, "init", "-q")
     commit_all(run.project, f"generated {stack}")
@@ -62,10 +53,11 @@ def switch_and_smoke(
     upstream: Path, tmp_path: Path, before: str, after: str, sets: list[str]
 ) -> list[str]:
     """Generate `before`, edit, switch with --set to `after`, smoke it; the removed files."""
-    run = Run(after, tmp_path, print)
-    services_up(["postgres" if run.database == "postgresql" else "mongodb", "redis", run.queue])
+    catalog = Questionnaire.load().catalog
+    run = Run(Stack.parse(after, catalog), tmp_path, print)
+    services_up(run.services)
     try:
-        generate(run, upstream, before)
+        generate(run, upstream, Stack.parse(before, catalog))
         args = [arg for item in sets for arg in ("--set", item)]
         result = runner.invoke(app, ["update", str(run.project), *args])
         assert result.exit_code == 0, result.output
@@ -115,7 +107,8 @@ def test_postgresql_to_mongodb(upstream: Path, tmp_path: Path) -> None:
 
 
 def test_refused_switch_touches_nothing(upstream: Path, tmp_path: Path) -> None:
-    run = Run("fastapi/sqlalchemy/postgresql/rabbitmq", tmp_path, print)
+    stack = Stack.parse("fastapi/sqlalchemy/postgresql/rabbitmq", Questionnaire.load().catalog)
+    run = Run(stack, tmp_path, print)
     generate(run, upstream, run.stack)
     head = git(run.project, "rev-parse", "HEAD")
     for sets, message in (
