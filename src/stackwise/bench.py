@@ -60,14 +60,14 @@ def start_bare(run: Run, app: str) -> tuple[subprocess.Popen[bytes], str]:
         )
     base = f"http://127.0.0.1:{env['PORT']}"
     try:
-        _wait_up(proc, f"{base}/health")
+        _wait_up(proc, f"{base}/health", run.project / ".smoke-bare.log")
     except BaseException:
         Run.kill([proc])
         raise
     return proc, base
 
 
-def _wait_up(proc: subprocess.Popen[bytes], url: str, seconds: float = 60) -> None:
+def _wait_up(proc: subprocess.Popen[bytes], url: str, log: Path, seconds: float = 60) -> None:
     import httpx
 
     deadline = time.monotonic() + seconds
@@ -78,7 +78,8 @@ def _wait_up(proc: subprocess.Popen[bytes], url: str, seconds: float = 60) -> No
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise SmokeFailure("bench", f"the bare app did not answer {url} (see .smoke-bare.log)")
+    tail = "\n".join(log.read_text().splitlines()[-30:])
+    raise SmokeFailure("bench", f"the bare app did not answer {url}:\n{tail}")
 
 
 def measure(

@@ -2,6 +2,7 @@
 
 import os
 import sys
+import types
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -28,11 +29,14 @@ def django_app() -> Any:
     def health(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "ok"})
 
+    urls = types.ModuleType("bench_urls")
+    urls.urlpatterns = [path("health", health)]  # type: ignore[attr-defined]
+    sys.modules[urls.__name__] = urls
     settings.configure(
         DEBUG=False,
         ALLOWED_HOSTS=["*"],
         SECRET_KEY=os.environ.get("SECRET_KEY", "bench"),
-        ROOT_URLCONF=[path("health", health)],
+        ROOT_URLCONF=urls.__name__,
         MIDDLEWARE=[],
     )
     return get_wsgi_application()
