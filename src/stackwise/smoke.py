@@ -96,9 +96,12 @@ class Run:
             "CACHE_TTL_SECONDS": "60",
             "QUEUE_PREFIX": f"sw-{self.token}",
             "LOG_LEVEL": "info",
-            # Frameworks that sign things (Django) require a secret; others ignore it.
-            "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
         }
+        framework = self.catalog["languages"][self.stack.language]["frameworks"][
+            self.stack.framework
+        ]
+        for secret in framework.get("secrets", []):  # a fresh one per run
+            env[secret] = uuid.uuid4().hex + uuid.uuid4().hex
         queue = self.catalog["queues"][self.stack.queue]
         for variable in queue["env"]:
             env[variable] = urls[queue["service"]]
