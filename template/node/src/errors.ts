@@ -42,6 +42,18 @@ export function errorResponse(error: unknown): ErrorResponse {
     if (error.status === 503) log.warn("database unavailable", { cause: error.cause });
     return { status: error.status, body, headers: error.headers };
   }
+  const status = clientStatus(error);
+  if (status !== undefined) {
+    return { status, body: { error: { message: (error as Error).message || "bad request" } }, headers: {} };
+  }
   log.error("unexpected error", { error });
   return { status: 500, body: { error: { message: "internal error" } }, headers: {} };
+}
+
+/** The 4xx status a framework put on its own refusal (a body too large, a malformed URL). */
+function clientStatus(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { statusCode, status } = error as { statusCode?: unknown; status?: unknown };
+  const code = statusCode ?? status;
+  return typeof code === "number" && code >= 400 && code < 500 ? code : undefined;
 }
