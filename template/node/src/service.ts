@@ -1,6 +1,7 @@
 // The service's rules, written once for every framework: cache-aside reads, invalidation
 // on writes, item.created on create with at-least-once delivery, the consumer's work and
 // readiness. Handlers call this with validated input and map its errors (errors.ts).
+import { EventEmitter } from "node:events";
 import type { Cache, CacheStatus } from "./cache.js";
 import { notFound } from "./errors.js";
 import { type ItemInput, type ItemJson, type ItemPage, type Paging, toJson } from "./items.js";
@@ -18,7 +19,10 @@ export type Readiness = {
 };
 type Check = "ok" | "error";
 
-export class ItemService {
+/** What the service announces in-process, with the item's id (Socket.IO relays them). */
+export type ItemEvents = { "item.created": [id: string]; "item.processed": [id: string] };
+
+export class ItemService extends EventEmitter<ItemEvents> {
   private readonly items: ItemRepository;
   private sweeper?: NodeJS.Timeout;
   private sweeping = false;
@@ -28,6 +32,7 @@ export class ItemService {
     private readonly data: DataLayer,
     private readonly cache: Cache,
   ) {
+    super();
     this.items = data.items;
   }
 
@@ -41,6 +46,7 @@ export class ItemService {
   async create(input: ItemInput): Promise<ItemJson> {
     const item = await this.items.create(input);
     await this.publish(item.id);
+    this.emit("item.created", item.id);
     return toJson(item);
   }
 
@@ -81,7 +87,9 @@ export class ItemService {
       log.warn("event for a malformed id ignored", { item_id: id });
       return;
     }
-    if (await this.items.markProcessed(id)) await this.cache.delete(id);
+    if (!(await this.items.markProcessed(id))) return;
+    await this.cache.delete(id);
+    this.emit("item.processed", id);
   }
 
   async readiness(): Promise<Readiness> {
