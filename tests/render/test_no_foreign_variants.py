@@ -38,6 +38,8 @@ def foreign_names(stack: Stack) -> set[str]:
     for kind, chosen in (("frameworks", stack.framework), ("orms", stack.orm)):
         for key, spec in lang[kind].items():
             (used if key == chosen else unused).update(names(key, spec))
+            if key == chosen:  # a framework that runs on another one (NestJS on Express)
+                used.update(name.lower() for name in spec.get("builds_on", []))
     for key, spec in lang["queues"].items():
         (used if key == stack.queue else unused).update(names(key, spec))
     return unused - used

@@ -1,0 +1,74 @@
+// What every framework does the same way with a request: which methods a path has,
+// reading a JSON item body from raw bytes, reading the paging query.
+import type { z } from "zod";
+import { methodNotAllowed, unsupportedMediaType, validationError } from "./errors.js";
+import { ItemInput, Paging } from "./items.js";
+
+/** Every path of the API and its methods (the 405 answer's Allow header). */
+export const ROUTES = {
+  "/health": ["GET"],
+  "/ready": ["GET"],
+  "/openapi.json": ["GET"],
+  "/items": ["GET", "POST"],
+  "/items/{id}": ["GET", "PUT", "DELETE"],
+} as const;
+
+export function allowedMethods(path: string): readonly string[] | undefined {
+  if (path in ROUTES) return ROUTES[path as keyof typeof ROUTES];
+  if (/^\/items\/[^/]+$/.test(path)) return ROUTES["/items/{id}"];
+  return undefined;
+}
+
+/** Throw 405 when `path` exists but does not take `method` (HEAD goes with GET). */
+export function checkMethod(method: string, path: string): void {
+  const allowed = allowedMethods(path);
+  const asked = method === "HEAD" ? "GET" : method;
+  if (allowed && !allowed.includes(asked)) throw methodNotAllowed(allowed);
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function fieldsOf(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) fields[key] = "unknown field";
+    } else {
+      fields[issue.path.join(".") || "body"] ??= issue.message;
+    }
+  }
+  return fields;
+}
+
+/** The body of POST and PUT /items: 415 unless JSON, 422 unless a valid item. */
+export function readItemInput(contentType: string | undefined, raw: Uint8Array | undefined): ItemInput {
+  const type = contentType?.split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json") throw unsupportedMediaType();
+  let value: unknown;
+  try {
+    value = JSON.parse(utf8.decode(raw ?? new Uint8Array()));
+  } catch {
+    throw validationError({ body: "must be a JSON object in UTF-8" }, "malformed JSON body");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw validationError({ body: "must be a JSON object" });
+  }
+  const parsed = ItemInput.safeParse(value);
+  if (!parsed.success) throw validationError(fieldsOf(parsed.error));
+  return { name: parsed.data.name, description: parsed.data.description ?? null };
+}
+
+/** `?limit=&offset=`: digits only, in range, else 422. */
+export function readPaging(query: Record<string, unknown>): Paging {
+  const fields: Record<string, string> = {};
+  for (const name of ["limit", "offset"] as const) {
+    const value = query[name];
+    if (value !== undefined && (typeof value !== "string" || !/^\d{1,10}$/.test(value))) {
+      fields[name] = "must be a non-negative integer";
+    }
+  }
+  const parsed = Paging.safeParse(query);
+  if (!parsed.success) Object.assign(fields, fieldsOf(parsed.error));
+  if (Object.keys(fields).length > 0) throw validationError(fields, "invalid paging");
+  return parsed.data as Paging;
+}
