@@ -10,15 +10,17 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.table import Table
 
 from stackwise import explain
 from stackwise.bench import bench_command
+from stackwise.matrix import covering_sample, read_report, tier
 from stackwise.questionnaire import FLOWCHART, STACK, AnswerError, Questionnaire
-from stackwise.render import RenderError, copier_data, render, update
+from stackwise.render import RenderError, check_destination, copier_data, render, update
 from stackwise.services.cli import app as services_app
-from stackwise.smoke import CI_SAMPLE, smoke_command
+from stackwise.smoke import smoke_command
 
 app = typer.Typer(
     help="Answer the technology-selection flowchart; get a backend service, wired up and tested.",
@@ -26,11 +28,24 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
-app.add_typer(services_app, name="services")
-app.command("smoke")(smoke_command)
-app.command("bench")(bench_command)
-out = Console()
-err = Console(stderr=True)
+DEVELOPER = "Developer commands (for this repository and CI)"
+
+
+def _untyped_flags() -> None:
+    """Typer prints a `<bool>` type beside every flag, --help included; a flag takes no
+    value, so show none (typer's own hook for the type column, kept for other options)."""
+    shown = typer.core.TyperOption.display_type_rich
+
+    def display_type_rich(self: typer.core.TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    typer.core.TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_untyped_flags()
+# Never wrap: a wrapped line splits the command or path a user would copy.
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 1000)
+err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 1000)
 
 
 def fail(message: str) -> typer.Exit:
@@ -39,10 +54,23 @@ def fail(message: str) -> typer.Exit:
 
 
 def _flag(name: str) -> Any:
+    """A flowchart answer as --name/--no-name, with copier.yml's question as its help."""
     return typer.Option(
         f"--{name.replace('_', '-')}/--no-{name.replace('_', '-')}",
+        help=_FLOWCHART_HELP[name],
         show_default=False,
+        metavar="",
         rich_help_panel="Flowchart",
+    )
+
+
+_FLOWCHART_HELP = {name: Questionnaire.load().questions[name].help for name in FLOWCHART}
+
+
+def _switch(*names: str, help_text: str, panel: str | None = None) -> Any:
+    """A boolean option shown without a type."""
+    return typer.Option(
+        *names, help=help_text, show_default=False, metavar="", rich_help_panel=panel
     )
 
 
@@ -64,6 +92,10 @@ def _given(flags: dict[str, Any], sets: Sequence[str] = ()) -> dict[str, Any]:
             raise fail(f"--set expects key=value, got {item!r}")
         given[key.strip()] = value
     return given
+
+
+def _has_terminal() -> bool:
+    return sys.stdin.isatty()
 
 
 def _questionary() -> Any:
@@ -115,11 +147,11 @@ def _ask_overrides(q: Questionnaire, answers: dict[str, Any]) -> dict[str, Any]:
     return given
 
 
-def _hint(q: Questionnaire, given: dict[str, Any]) -> str:
-    """When the flowchart's own pick is what is missing, name languages that work today."""
-    if "language" in given:
+def _hint(q: Questionnaire, given: dict[str, Any], error: AnswerError) -> str:
+    """When the flowchart's own language is not implemented, name languages that are."""
+    if "language" in given or not str(error).startswith("language:"):
         return ""
-    ready = sorted({lang for lang, stack in q.combinations() if stack in q.catalog["implemented"]})
+    ready = sorted({stack.language for stack in q.implemented()})
     return f"; implemented today: {', '.join(ready)} (e.g. --language {ready[0]})" if ready else ""
 
 
@@ -130,10 +162,21 @@ def new(
     ],
     name: Annotated[Str, typer.Option(help="Project name, if not the directory's name")] = None,
     defaults: Annotated[
-        bool, typer.Option("--defaults", help="Take the flowchart's answers; ask nothing")
+        bool, _switch("--defaults", help_text="Take the flowchart's answers; ask nothing")
     ] = False,
     force: Annotated[
-        bool, typer.Option(help="Allow a non-empty DEST (existing files are never overwritten)")
+        bool,
+        _switch(
+            "--force", help_text="Allow a non-empty DEST (existing files are never overwritten)"
+        ),
+    ] = False,
+    local_env: Annotated[
+        bool,
+        _switch(
+            "--local-env",
+            help_text="Also write .env for `stackwise services up` (starts them, creates "
+            "the project's database), so `make setup migrate test run` works as printed",
+        ),
     ] = False,
     set_: Annotated[
         list[str], typer.Option("--set", help="Any question as key=value (repeatable)")
@@ -151,7 +194,8 @@ def new(
     orm: Annotated[Str, _choice("e.g. sqlalchemy, drizzle, pgx, sqlx")] = None,
     queue: Annotated[Str, _choice("rabbitmq or kafka")] = None,
     socketio: Annotated[
-        Bool, typer.Option("--socketio/--no-socketio", show_default=False, rich_help_panel="Stack")
+        Bool,
+        _switch("--socketio/--no-socketio", help_text="Socket.IO gateway (Node)", panel="Stack"),
     ] = None,
     template: Annotated[
         Path | None, typer.Option(help="Template checkout (default: this one)")
@@ -163,27 +207,25 @@ def new(
     Example: [bold]stackwise new my-svc --defaults --language python[/]
     """
     given = _given(locals(), set_)
-    q = Questionnaire.load(template)
+    try:
+        check_destination(dest, force=force)
+        q = Questionnaire.load(template)
+    except (RenderError, OSError) as error:
+        raise fail(str(error)) from error
     given.setdefault("project_name", name or dest.resolve().name)
     interactive = not defaults
-    if interactive and not sys.stdin.isatty():
+    if interactive and not _has_terminal():
         raise fail("no terminal to ask on: pass --defaults (and flags or --set) to answer")
     try:
         q.resolve({"project_name": given["project_name"]}, strict=False)
         if interactive:
-            given = _ask_flowchart(q, given)
-            explain.show(out, q, q.resolve(given, strict=False), given)
-            if (
-                not all(k in given for k in STACK[:5])
-                and not _questionary().confirm("Use this stack?", default=True).unsafe_ask()
-            ):
-                given = _ask_overrides(q, given)
+            given = _ask_interactively(q, given)
         answers = q.resolve(given)
     except AnswerError as error:
-        raise fail(f"{error}{_hint(q, given)}") from error
+        raise fail(f"{error}{_hint(q, given, error)}") from error
     except KeyboardInterrupt as error:
         raise fail("cancelled; nothing was written") from error
-    for warning in q.pitfalls(answers):
+    for warning in q.pitfalls(answers, given):
         err.print(f"[yellow]warning:[/] {warning}", highlight=False)
     started = time.perf_counter()
     try:
@@ -201,9 +243,39 @@ def new(
         f"in {time.perf_counter() - started:.2f}s",
         highlight=False,
     )
-    out.print(
-        f"next: cd {dest} && make setup migrate test run   (or: docker compose up)", highlight=False
-    )
+    if local_env:
+        from stackwise import localenv
+
+        try:
+            localenv.write(dest, answers, q.catalog)
+        except localenv.LocalEnvError as error:
+            raise fail(f"{error} (the project is written; .env is not)") from error
+        out.print(f"next: cd {dest} && make setup migrate test run", highlight=False)
+        out.print("      (.env points at `stackwise services up`)", highlight=False)
+        return
+    out.print(NEXT_STEPS.format(dest=dest), highlight=False)
+
+
+# The one way the next step is told (the generated README and Copier's message agree).
+NEXT_STEPS = """next, with Docker:    cd {dest} && docker compose up --build
+      without Docker: cd {dest} && cp .env.example .env, point its URLs at your services,
+                      then make setup migrate test run
+                      (or generate with --local-env to use `stackwise services up`)"""
+
+
+def _ask_interactively(q: Questionnaire, given: dict[str, Any]) -> dict[str, Any]:
+    """The flowchart, the recommendation and why, then overrides if wanted or needed."""
+    given = _ask_flowchart(q, given)
+    recommended = q.resolve(given, strict=False)
+    explain.show(out, q, recommended, given)
+    if all(k in given for k in STACK[:5]):
+        return given
+    if q.refusal(q.stack_of(recommended)):
+        out.print("Choose among what is implemented:")
+        return _ask_overrides(q, given)
+    if _questionary().confirm("Use this stack?", default=True).unsafe_ask():
+        return given
+    return _ask_overrides(q, given)
 
 
 @app.command()
@@ -220,7 +292,7 @@ def recommend(
     database: Annotated[Str, _choice("override: postgresql or mongodb")] = None,
     orm: Annotated[Str, _choice("override the ORM")] = None,
     queue: Annotated[Str, _choice("override: rabbitmq or kafka")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    as_json: Annotated[bool, _switch("--json", help_text="Print JSON")] = False,
 ) -> None:
     """Walk the flowchart alone: the stack, the path taken and why, and pitfalls.
 
@@ -231,7 +303,7 @@ def recommend(
     q = Questionnaire.load()
     given["project_name"] = "recommendation"
     try:
-        if sys.stdin.isatty() and not as_json:
+        if _has_terminal() and not as_json:
             given = _ask_flowchart(q, given)
         answers = q.resolve(given, strict=False)
     except AnswerError as error:
@@ -247,37 +319,66 @@ def recommend(
 
 @app.command("list")
 def list_(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    implemented_only: Annotated[
+        bool, _switch("--implemented", help_text="Only the stacks you can generate today")
+    ] = False,
+    language: Annotated[Str, typer.Option(help="Only this language's stacks")] = None,
+    as_json: Annotated[bool, _switch("--json", help_text="Print JSON")] = False,
 ) -> None:
-    """Every combination of the catalog, whether it is implemented, and how it is smoke-tested.
+    """Every combination of the catalog: can it be generated, how CI proves it, its last smoke.
 
-    `sample`: in the covering sample that `pytest` and `stackwise smoke` run by default;
-    `all`: run by `stackwise smoke --all` (and by CI while every implemented stack fits).
-    Example: [bold]stackwise list[/]
+    `ci`: [bold]smoke[/] (the covering sample: own tests, contract, fuzzer, faults),
+    [bold]build[/] (installed, built and linted), or why it is refused. `last smoke`: the
+    latest result in the smoke report (`stackwise smoke`, `stackwise smoke --all`).
+    Example: [bold]stackwise list --implemented --language python[/]
     """
     q = Questionnaire.load()
-    implemented = q.catalog["implemented"]
-    rows: list[dict[str, Any]] = [
-        {
-            "language": language,
-            "stack": stack,
-            "implemented": stack in implemented,
-            "smoke": "sample" if stack in CI_SAMPLE else "all" if stack in implemented else None,
-        }
-        for language, stack in q.combinations()
-    ]
+    languages = [c.value for c in q.questions["language"].choices(q.base_context())]
+    if language is not None and language not in languages:
+        raise fail(f"--language: {language!r} is not one of: {', '.join(languages)}")
+    offered = q.implemented()
+    sample = covering_sample(offered)
+    report = read_report()
+    rows: list[dict[str, Any]] = []
+    for stack in q.combinations():
+        if language and stack.language != language:
+            continue
+        refusal = "" if stack in offered else q.refusal(stack)
+        if implemented_only and refusal:
+            continue
+        last = report.get(str(stack))
+        rows.append(
+            {
+                "language": stack.language,
+                "stack": str(stack),
+                "implemented": not refusal,
+                "ci": tier(stack, offered, sample),
+                "refused": refusal,
+                "last_smoke": None
+                if last is None
+                else {"ok": last.ok, "date": last.date, "commit": last.template_commit},
+            }
+        )
     if as_json:
         out.print_json(json.dumps(rows))
         return
-    table = Table("language", "framework/orm/database/queue", "implemented", "smoke")
+    table = Table("language", "stack", "ci", "last smoke")
     for row in rows:
+        last = row["last_smoke"]
         table.add_row(
-            row["language"], row["stack"], "yes" if row["implemented"] else "-", row["smoke"] or "-"
+            row["language"],
+            row["stack"],
+            row["ci"] if row["implemented"] else "refused",
+            "-" if last is None else f"{'pass' if last['ok'] else 'FAIL'} {last['date'][:10]}",
         )
     out.print(table)
+    usable = sum(row["implemented"] for row in rows)
+    smoked = sum(row["ci"] == "smoke" for row in rows)
     out.print(
-        f"{len(rows)} combinations, {len(implemented)} implemented; "
-        "`stackwise smoke --all` runs every implemented one"
+        f"{len(rows)} combinations listed, {usable} implemented "
+        f"({smoked} smoke-tested in CI, {usable - smoked} built and linted), "
+        f"{len(rows) - usable} refused (`stackwise new` says why)",
+        highlight=False,
     )
 
 
@@ -307,6 +408,11 @@ def update_(
             err.print(f"  {path}", highlight=False)
         raise typer.Exit(2)
     out.print("[green]updated[/]; review with `git diff` and commit")
+
+
+app.command("smoke", rich_help_panel=DEVELOPER)(smoke_command)
+app.command("bench", rich_help_panel=DEVELOPER)(bench_command)
+app.add_typer(services_app, name="services", rich_help_panel=DEVELOPER)
 
 
 if __name__ == "__main__":

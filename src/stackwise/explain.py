@@ -18,6 +18,14 @@ def stack_line(answers: dict[str, Any]) -> str:
     return "/".join(str(answers.get(k, "?")) for k in ("language", *STACK[1:5]))
 
 
+def language_reason(lang: dict[str, Any], answers: dict[str, Any]) -> str:
+    """The reason for the flowchart answer that picked the language, else its general one."""
+    for name in FLOWCHART:
+        if answers.get(name) and name in lang.get("reasons", {}):
+            return str(lang["reasons"][name])
+    return str(lang["reason"])
+
+
 def report(q: Questionnaire, answers: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     """The recommendation as data: stack, flowchart path, reasons, overrides, pitfalls."""
     flow_only = {k: v for k, v in given.items() if k not in STACK}
@@ -32,7 +40,7 @@ def report(q: Questionnaire, answers: dict[str, Any], given: dict[str, Any]) -> 
         "queue": catalog["queues"][answers["queue"]]["label"],
     }
     reasons = {
-        "language": lang["reason"],
+        "language": language_reason(lang, answers),
         "framework": lang["frameworks"][answers["framework"]]["reason"],
         "database": catalog["databases"][answers["database"]]["reason"],
         "orm": lang["orms"][answers["orm"]]["reason"],
@@ -42,9 +50,8 @@ def report(q: Questionnaire, answers: dict[str, Any], given: dict[str, Any]) -> 
     overridden = [k for k in STACK if k in given and given[k] != recommended.get(k)]
     for key in overridden:
         reasons[key] = f"your choice (the flowchart recommends {recommended[key]})"
-    stack = "/".join(answers[k] for k in ("framework", "orm", "database", "queue"))
     return {
-        "stack": {k: answers[k] for k in STACK if k != "socketio" or answers["language"] == "node"},
+        "stack": {k: answers[k] for k in STACK if k != "socketio" or q.asked("socketio", answers)},
         "labels": labels,
         "path": [
             {"question": q.questions[name].help, "answer": bool(answers[name])}
@@ -53,8 +60,8 @@ def report(q: Questionnaire, answers: dict[str, Any], given: dict[str, Any]) -> 
         ],
         "reasons": reasons,
         "overridden": overridden,
-        "implemented": stack in catalog["implemented"],
-        "pitfalls": q.pitfalls(answers),
+        "refused": q.refusal(q.stack_of(answers)),
+        "pitfalls": q.pitfalls(answers, given),
     }
 
 
@@ -71,11 +78,8 @@ def show(
     for key, label in data["labels"].items():
         table.add_row(key, label, data["reasons"][key])
     table.add_row("cache", "Redis", data["reasons"]["cache"])
-    if answers["language"] == "node":
+    if q.asked("socketio", answers):
         table.add_row("socketio", "yes" if answers["socketio"] else "no", "real-time gateway")
     console.print(table)
-    if not data["implemented"]:
-        console.print(
-            "[yellow]This stack is in the catalog but not implemented yet; "
-            "`stackwise list` shows what is.[/]"
-        )
+    if data["refused"]:
+        console.print(f"[yellow]This stack cannot be generated yet: {data['refused']}[/]")

@@ -50,6 +50,15 @@ def _staging(dest: Path) -> Iterator[Path]:
         yield Path(tmp) / "out"
 
 
+def check_destination(dest: Path, *, force: bool = False) -> None:
+    """Refuse a destination that is a file, or a non-empty directory unless force."""
+    dest = dest.resolve()
+    if dest.exists() and not dest.is_dir():
+        raise RenderError(f"{dest} exists and is not a directory")
+    if dest.is_dir() and any(dest.iterdir()) and not force:
+        raise RenderError(f"{dest} is not empty (use --force to add the project beside its files)")
+
+
 def render(
     dest: Path,
     data: dict[str, Any],
@@ -65,11 +74,7 @@ def render(
     a user's file is never overwritten or deleted. Returns the files written.
     """
     dest = dest.resolve()
-    if dest.exists() and not dest.is_dir():
-        raise RenderError(f"{dest} exists and is not a directory")
-    occupied = dest.is_dir() and any(dest.iterdir())
-    if occupied and not force:
-        raise RenderError(f"{dest} is not empty (use --force to add the project beside its files)")
+    check_destination(dest, force=force)
     with _staging(dest) as stage:
         try:
             # A template checkout with uncommitted edits renders them: that is the point.
