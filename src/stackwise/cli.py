@@ -14,7 +14,7 @@ import typer.core
 from rich.console import Console
 from rich.table import Table
 
-from stackwise import explain
+from stackwise import __version__, explain
 from stackwise.bench import bench_command
 from stackwise.matrix import covering_sample, read_report, tier
 from stackwise.questionnaire import FLOWCHART, STACK, AnswerError, Questionnaire
@@ -46,6 +46,24 @@ _untyped_flags()
 # Never wrap: a wrapped line splits the command or path a user would copy.
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 1000)
 err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 1000)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"stackwise {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit"
+        ),
+    ] = False,
+) -> None:
+    pass
 
 
 def fail(message: str) -> typer.Exit:
@@ -387,24 +405,38 @@ def update_(
     directory: Annotated[
         Path, typer.Argument(help="Generated project (a clean git work tree)")
     ] = Path("."),
+    set_: Annotated[
+        list[str],
+        typer.Option("--set", help="Switch an answer, e.g. queue=kafka (repeatable)"),
+    ] = [],  # noqa: B006
     vcs_ref: Annotated[
-        Str, typer.Option(help="Template version to update to (default: latest tag)")
+        Str,
+        typer.Option(
+            help="Template version to update to (default: the latest tag; with --set: the "
+            "project's own)"
+        ),
     ] = None,
 ) -> None:
-    """Pull template changes into a generated project, keeping your edits (`copier update`).
+    """Pull template changes into a generated project, or switch a component, keeping your edits.
 
-    Conflicts are left as inline markers and listed.
-    Example: [bold]cd my-svc && stackwise update[/]
+    Runs `copier update`. With --set the project is re-rendered with the new answer:
+    files only the old choice had are removed, the rest keep your edits. A combination the
+    catalog refuses is refused before anything is touched. Conflicts are left as inline
+    markers and listed.
+    Example: [bold]cd my-svc && stackwise update --set queue=kafka[/]
     """
     try:
-        conflicts = update(directory, vcs_ref=vcs_ref)
+        result = update(directory, vcs_ref=vcs_ref, sets=_given({}, set_))
     except RenderError as error:
         raise fail(str(error)) from error
-    if conflicts:
+    for path in result.removed:
+        out.print(f"removed {path}", highlight=False)
+    if result.conflicts:
         err.print(
-            f"[yellow]updated with conflicts in {len(conflicts)} file(s); resolve the markers:[/]"
+            f"[yellow]updated with conflicts in {len(result.conflicts)} file(s); "
+            "resolve the markers:[/]"
         )
-        for path in conflicts:
+        for path in result.conflicts:
             err.print(f"  {path}", highlight=False)
         raise typer.Exit(2)
     out.print("[green]updated[/]; review with `git diff` and commit")

@@ -36,14 +36,15 @@ def write(project: Path, answers: dict[str, Any], catalog: dict[str, Any]) -> Pa
         _create_postgres_database(found[database["service"]], name)
     values = {"DATABASE_URL": f"{server}/{name}", "REDIS_URL": found["redis"]}
     values |= {variable: found[queue["service"]] for variable in queue["env"]}
+    framework = catalog["languages"][answers["language"]]["frameworks"][answers["framework"]]
+    values |= {secret: secrets.token_urlsafe(50) for secret in framework.get("secrets", [])}
     lines = []
     for line in (project / ".env.example").read_text().splitlines():
         key = line.split("=", 1)[0]
         if key in values:
-            line = f"{key}={values[key]}"
-        elif key == "SECRET_KEY":
-            line = f"SECRET_KEY={secrets.token_urlsafe(50)}"
+            line = f"{key}={values.pop(key)}"
         lines.append(line)
+    lines += [f"{key}={value}" for key, value in values.items()]
     target = project / ".env"
     target.write_text(
         "# Written by `stackwise new --local-env`: the services of `stackwise services up`.\n"
