@@ -53,3 +53,21 @@ func TestUnreachableRedisIsBypass(t *testing.T) {
 		t.Fatal("ping succeeded")
 	}
 }
+
+func TestFailedInvalidationIsDoneBeforeTheNextRead(t *testing.T) {
+	url := os.Getenv("REDIS_URL")
+	if url == "" {
+		t.Skip("integration test needs REDIS_URL")
+	}
+	c, err := New(url, "test-"+rand.Text(), time.Minute, discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := t.Context()
+	c.Set(ctx, "a", []byte(`{"id":"a"}`))
+	c.stale["a"] = struct{}{} // as if Delete had failed while Redis was away
+	if _, status := c.Get(ctx, "a"); status != Miss {
+		t.Fatalf("a read after a failed invalidation: %s, want MISS", status)
+	}
+}
