@@ -18,8 +18,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from stackwise.questionnaire import Questionnaire
 from stackwise.services.apt import install
-from stackwise.smoke import CI_SAMPLE, Run, SmokeFailure, implemented
+from stackwise.smoke import Run, SmokeFailure, ci_sample, implemented
+from stackwise.stack import Stack
 
 console = Console(stderr=True)
 RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
@@ -39,7 +41,7 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, str]:
     return (float(rps.group(1)) if rps else 0.0), (latency.group(1) if latency else "?")
 
 
-def measure(stack: str, workdir: Path, seconds: int, connections: int) -> dict[str, str]:
+def measure(stack: Stack, workdir: Path, seconds: int, connections: int) -> dict[str, str]:
     run = Run(stack, workdir, lambda _: None)
     try:
         run.prepare()
@@ -60,7 +62,7 @@ def measure(stack: str, workdir: Path, seconds: int, connections: int) -> dict[s
         run.drop_database()
         run.remove()
     return {
-        "stack": stack,
+        "stack": str(stack),
         "health": f"{health:,.0f}",
         "health_latency": health_latency,
         "cached": f"{cached:,.0f}",
@@ -85,7 +87,9 @@ def bench_command(
     """
     if not shutil.which("wrk"):
         install(["wrk"])
-    chosen = implemented() if all_ else (stacks or list(CI_SAMPLE))
+    catalog = Questionnaire.load().catalog
+    parsed = [Stack.parse(text, catalog) for text in stacks or []]
+    chosen = implemented() if all_ else (parsed or ci_sample())
     workdir = Path(tempfile.mkdtemp(prefix="stackwise-bench-"))
     table = Table(
         "stack",

@@ -15,10 +15,11 @@ from rich.table import Table
 
 from stackwise import explain
 from stackwise.bench import bench_command
+from stackwise.matrix import covering_sample, read_report, tier
 from stackwise.questionnaire import FLOWCHART, STACK, AnswerError, Questionnaire
 from stackwise.render import RenderError, copier_data, render, update
 from stackwise.services.cli import app as services_app
-from stackwise.smoke import CI_SAMPLE, smoke_command
+from stackwise.smoke import smoke_command
 
 app = typer.Typer(
     help="Answer the technology-selection flowchart; get a backend service, wired up and tested.",
@@ -29,8 +30,9 @@ app = typer.Typer(
 app.add_typer(services_app, name="services")
 app.command("smoke")(smoke_command)
 app.command("bench")(bench_command)
-out = Console()
-err = Console(stderr=True)
+# Never wrap: a wrapped line splits the command or path a user would copy.
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 1000)
+err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 1000)
 
 
 def fail(message: str) -> typer.Exit:
@@ -115,11 +117,11 @@ def _ask_overrides(q: Questionnaire, answers: dict[str, Any]) -> dict[str, Any]:
     return given
 
 
-def _hint(q: Questionnaire, given: dict[str, Any]) -> str:
-    """When the flowchart's own pick is what is missing, name languages that work today."""
-    if "language" in given:
+def _hint(q: Questionnaire, given: dict[str, Any], error: AnswerError) -> str:
+    """When the flowchart's own language is not implemented, name languages that are."""
+    if "language" in given or not str(error).startswith("language:"):
         return ""
-    ready = sorted({lang for lang, stack in q.combinations() if stack in q.catalog["implemented"]})
+    ready = sorted({stack.language for stack in q.implemented()})
     return f"; implemented today: {', '.join(ready)} (e.g. --language {ready[0]})" if ready else ""
 
 
@@ -180,7 +182,7 @@ def new(
                 given = _ask_overrides(q, given)
         answers = q.resolve(given)
     except AnswerError as error:
-        raise fail(f"{error}{_hint(q, given)}") from error
+        raise fail(f"{error}{_hint(q, given, error)}") from error
     except KeyboardInterrupt as error:
         raise fail("cancelled; nothing was written") from error
     for warning in q.pitfalls(answers):
@@ -247,37 +249,66 @@ def recommend(
 
 @app.command("list")
 def list_(
+    implemented_only: Annotated[
+        bool, typer.Option("--implemented", help="Only the stacks you can generate today")
+    ] = False,
+    language: Annotated[Str, typer.Option(help="Only this language's stacks")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
-    """Every combination of the catalog, whether it is implemented, and how it is smoke-tested.
+    """Every combination of the catalog: can it be generated, how CI proves it, its last smoke.
 
-    `sample`: in the covering sample that `pytest` and `stackwise smoke` run by default;
-    `all`: run by `stackwise smoke --all` (and by CI while every implemented stack fits).
-    Example: [bold]stackwise list[/]
+    `ci`: [bold]smoke[/] (the covering sample: own tests, contract, fuzzer, faults),
+    [bold]build[/] (installed, built and linted), or why it is refused. `last smoke`: the
+    latest result in the smoke report (`stackwise smoke`, `stackwise smoke --all`).
+    Example: [bold]stackwise list --implemented --language python[/]
     """
     q = Questionnaire.load()
-    implemented = q.catalog["implemented"]
-    rows: list[dict[str, Any]] = [
-        {
-            "language": language,
-            "stack": stack,
-            "implemented": stack in implemented,
-            "smoke": "sample" if stack in CI_SAMPLE else "all" if stack in implemented else None,
-        }
-        for language, stack in q.combinations()
-    ]
+    languages = [c.value for c in q.questions["language"].choices(q.base_context())]
+    if language is not None and language not in languages:
+        raise fail(f"--language: {language!r} is not one of: {', '.join(languages)}")
+    offered = q.implemented()
+    sample = covering_sample(offered)
+    report = read_report()
+    rows: list[dict[str, Any]] = []
+    for stack in q.combinations():
+        if language and stack.language != language:
+            continue
+        refusal = "" if stack in offered else q.refusal(stack)
+        if implemented_only and refusal:
+            continue
+        last = report.get(str(stack))
+        rows.append(
+            {
+                "language": stack.language,
+                "stack": str(stack),
+                "implemented": not refusal,
+                "ci": tier(stack, offered, sample),
+                "refused": refusal,
+                "last_smoke": None
+                if last is None
+                else {"ok": last.ok, "date": last.date, "commit": last.template_commit},
+            }
+        )
     if as_json:
         out.print_json(json.dumps(rows))
         return
-    table = Table("language", "framework/orm/database/queue", "implemented", "smoke")
+    table = Table("language", "stack", "ci", "last smoke")
     for row in rows:
+        last = row["last_smoke"]
         table.add_row(
-            row["language"], row["stack"], "yes" if row["implemented"] else "-", row["smoke"] or "-"
+            row["language"],
+            row["stack"],
+            row["ci"] if row["implemented"] else "refused",
+            "-" if last is None else f"{'pass' if last['ok'] else 'FAIL'} {last['date'][:10]}",
         )
     out.print(table)
+    usable = sum(row["implemented"] for row in rows)
+    smoked = sum(row["ci"] == "smoke" for row in rows)
     out.print(
-        f"{len(rows)} combinations, {len(implemented)} implemented; "
-        "`stackwise smoke --all` runs every implemented one"
+        f"{len(rows)} combinations listed, {usable} implemented "
+        f"({smoked} smoke-tested in CI, {usable - smoked} built and linted), "
+        f"{len(rows) - usable} refused (`stackwise new` says why)",
+        highlight=False,
     )
 
 

@@ -42,9 +42,8 @@ def report(q: Questionnaire, answers: dict[str, Any], given: dict[str, Any]) -> 
     overridden = [k for k in STACK if k in given and given[k] != recommended.get(k)]
     for key in overridden:
         reasons[key] = f"your choice (the flowchart recommends {recommended[key]})"
-    stack = "/".join(answers[k] for k in ("framework", "orm", "database", "queue"))
     return {
-        "stack": {k: answers[k] for k in STACK if k != "socketio" or answers["language"] == "node"},
+        "stack": {k: answers[k] for k in STACK if k != "socketio" or q.asked("socketio", answers)},
         "labels": labels,
         "path": [
             {"question": q.questions[name].help, "answer": bool(answers[name])}
@@ -53,7 +52,7 @@ def report(q: Questionnaire, answers: dict[str, Any], given: dict[str, Any]) -> 
         ],
         "reasons": reasons,
         "overridden": overridden,
-        "implemented": stack in catalog["implemented"],
+        "implemented": not q.refusal(q.stack_of(answers)),
         "pitfalls": q.pitfalls(answers),
     }
 
@@ -71,7 +70,7 @@ def show(
     for key, label in data["labels"].items():
         table.add_row(key, label, data["reasons"][key])
     table.add_row("cache", "Redis", data["reasons"]["cache"])
-    if answers["language"] == "node":
+    if q.asked("socketio", answers):
         table.add_row("socketio", "yes" if answers["socketio"] else "no", "real-time gateway")
     console.print(table)
     if not data["implemented"]:

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment
+from jinja2 import Environment, Template
+
+from stackwise.stack import Stack
 
 FLOWCHART = (
     "realtime",
@@ -48,6 +50,11 @@ def _jinja() -> Environment:
     return Environment(extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"])
 
 
+@cache
+def _template(source: str) -> Template:
+    return _jinja().from_string(source)
+
+
 @dataclass(frozen=True)
 class Choice:
     label: str
@@ -71,7 +78,7 @@ class Question:
     def _render(self, value: Any, context: dict[str, Any]) -> Any:
         if not isinstance(value, str):
             return value
-        return _jinja().from_string(value).render(context)
+        return _template(value).render(context)
 
     def when(self, context: dict[str, Any]) -> bool:
         return _truthy(self._render(self.spec.get("when", True), context))
@@ -136,18 +143,60 @@ class Questionnaire:
         }
         return cls(questions, questions["catalog"].spec["default"])
 
-    def combinations(self) -> list[tuple[str, str]]:
-        """Every (language, "framework/orm/database/queue") the catalog lists."""
+    def combinations(self) -> list[Stack]:
+        """Every stack the catalog lists, implemented or not, in copier.yml's order.
+
+        Walks the questions' own choices (the ORM filter and the socketio question's
+        `when` live in copier.yml), so nothing here re-encodes a rule.
+        """
         found = []
-        for language, lang in self.catalog["languages"].items():
-            for framework in lang["frameworks"]:
-                for orm, spec in lang["orms"].items():
-                    if framework not in spec.get("frameworks", [framework]):
-                        continue
-                    for database in spec["databases"]:
-                        for queue in self.catalog["queues"]:
-                            found.append((language, f"{framework}/{orm}/{database}/{queue}"))
+        context = self.base_context()
+        stack_questions = [self.questions[name] for name in ("language", "framework")]
+        for language in stack_questions[0].choices(context):
+            at_language = {**context, "language": language.value}
+            for framework in stack_questions[1].choices(at_language):
+                at_framework = {**at_language, "framework": framework.value}
+                for database in self.questions["database"].choices(at_framework):
+                    at_database = {**at_framework, "database": database.value}
+                    for orm in self.questions["orm"].choices(at_database):
+                        at_orm = {**at_database, "orm": orm.value}
+                        gateway = [False, True] if self.asked("socketio", at_orm) else [False]
+                        for queue in self.questions["queue"].choices(at_orm):
+                            for socketio in gateway:
+                                found.append(
+                                    Stack(
+                                        language.value,
+                                        framework.value,
+                                        orm.value,
+                                        database.value,
+                                        queue.value,
+                                        socketio,
+                                    )
+                                )
         return found
+
+    def stack_of(self, answers: dict[str, Any]) -> Stack:
+        """The stack these answers choose."""
+        return Stack(
+            str(answers["language"]),
+            str(answers["framework"]),
+            str(answers["orm"]),
+            str(answers["database"]),
+            str(answers["queue"]),
+            bool(answers.get("socketio")) and self.asked("socketio", answers),
+        )
+
+    def refusal(self, stack: Stack) -> str:
+        """Why copier.yml refuses this stack, or "" when it is offered."""
+        try:
+            self.resolve({"project_name": "demo-svc", **stack.answers()})
+        except AnswerError as error:
+            return str(error)
+        return ""
+
+    def implemented(self) -> list[Stack]:
+        """The stacks copier.yml offers: worked out from the statuses and the rules."""
+        return [stack for stack in self.combinations() if not self.refusal(stack)]
 
     def base_context(self) -> dict[str, Any]:
         return {"catalog": self.catalog, "_folder_name": ""}
@@ -186,8 +235,8 @@ class Questionnaire:
         context = {**self.base_context(), **answers}
         found = []
         for pitfall in self.questions["pitfalls"].spec["default"]:
-            if _truthy(_jinja().from_string(pitfall["when"]).render(context)):
-                found.append(_jinja().from_string(pitfall["say"]).render(context))
+            if _truthy(_template(pitfall["when"]).render(context)):
+                found.append(_template(pitfall["say"]).render(context))
         return found
 
     def public_names(self) -> list[str]:

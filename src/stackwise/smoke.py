@@ -25,17 +25,13 @@ import typer
 from rich.console import Console
 
 from stackwise import toolchains
+from stackwise.matrix import Entry, covering_sample, record
 from stackwise.questionnaire import Questionnaire, template_root
 from stackwise.render import copier_data, render
 from stackwise.services import up as services_up
 from stackwise.services import urls as service_urls
+from stackwise.stack import Stack, StackError
 
-# The covering sample: each framework, ORM, database and queue at least once.
-CI_SAMPLE = (
-    "fastapi/sqlalchemy/postgresql/rabbitmq",
-    "flask/pymongo/mongodb/kafka",
-    "django/django-orm/postgresql/rabbitmq",
-)
 STOP_TIMEOUT_SECONDS = 10
 STEP_TIMEOUT_SECONDS = 900
 
@@ -59,14 +55,6 @@ class Result:
     output: str = ""
 
 
-def language_of(stack: str, q: Questionnaire) -> str:
-    framework = stack.split("/")[0]
-    for language, spec in q.catalog["languages"].items():
-        if framework in spec["frameworks"]:
-            return str(language)
-    raise ValueError(f"unknown framework in {stack!r}")
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -80,12 +68,11 @@ def _tail(text: str, lines: int = 80) -> str:
 class Run:
     """One smoke run of one stack in its own directory."""
 
-    def __init__(self, stack: str, workdir: Path, log: Callable[[str], None]) -> None:
+    def __init__(self, stack: Stack, workdir: Path, log: Callable[[str], None]) -> None:
         self.stack = stack
-        self.framework, self.orm, self.database, self.queue = stack.split("/")
-        self.language = language_of(stack, Questionnaire.load())
+        self.catalog = Questionnaire.load().catalog
         self.token = uuid.uuid4().hex[:8]
-        self.project = workdir / f"sw-{self.framework}-{self.token}"
+        self.project = workdir / f"sw-{stack.framework}-{self.token}"
         self.log = log
         self.steps: dict[str, float] = {}
         self.env = self._environment()
@@ -93,10 +80,10 @@ class Run:
     def _environment(self) -> dict[str, str]:
         urls = service_urls()
         db_name = f"sw_{self.token}"
-        if self.database == "postgresql":
-            database_url = urls["postgres"].rsplit("/", 1)[0] + f"/{db_name}"
-        else:
-            database_url = urls["mongodb"].rstrip("/") + f"/{db_name}"
+        server = urls[self.database_service].rstrip("/")
+        if self.stack.database == "postgresql":  # the URL names the admin database
+            server = server.rsplit("/", 1)[0]
+        database_url = f"{server}/{db_name}"
         env = {
             **os.environ,
             "PORT": str(free_port()),
@@ -111,11 +98,18 @@ class Run:
             # Frameworks that sign things (Django) require a secret; others ignore it.
             "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
         }
-        if self.queue == "rabbitmq":
-            env["AMQP_URL"] = urls["rabbitmq"]
-        else:
-            env["KAFKA_BROKERS"] = urls["kafka"]
-        return toolchains.environment(self.language, env)
+        queue = self.catalog["queues"][self.stack.queue]
+        for variable in queue["env"]:
+            env[variable] = urls[queue["service"]]
+        return toolchains.environment(self.stack.language, env)
+
+    @property
+    def database_service(self) -> str:
+        return str(self.catalog["databases"][self.stack.database]["service"])
+
+    @property
+    def services(self) -> list[str]:
+        return [self.database_service, "redis", self.catalog["queues"][self.stack.queue]["service"]]
 
     def step(
         self,
@@ -149,9 +143,7 @@ class Run:
 
     def prepare(self) -> None:
         """Services up, render, own database, `make setup`, `make migrate`."""
-        services_up(
-            ["postgres" if self.database == "postgresql" else "mongodb", "redis", self.queue]
-        )
+        services_up(self.services)
         self.render()
         self.create_database()
         self.step("setup", ["make", "setup"])
@@ -160,20 +152,13 @@ class Run:
     def render(self) -> None:
         started = time.perf_counter()
         q = Questionnaire.load()
-        data = {
-            "project_name": self.project.name,
-            "language": self.language,
-            "framework": self.framework,
-            "database": self.database,
-            "orm": self.orm,
-            "queue": self.queue,
-        }
+        data = {"project_name": self.project.name, **self.stack.answers()}
         render(self.project, copier_data(q.resolve(data), q.public_names()))
         self.steps["render"] = time.perf_counter() - started
         self.log(f"  render ok ({self.steps['render']:.2f}s)")
 
     def create_database(self) -> None:
-        if self.database == "postgresql":
+        if self.stack.database == "postgresql":
             admin = service_urls()["postgres"]
             name = self.env["DATABASE_URL"].rsplit("/", 1)[1]
             self.step("create database", ["psql", admin, "-qc", f'CREATE DATABASE "{name}"'])
@@ -182,7 +167,7 @@ class Run:
         shutil.rmtree(self.project, ignore_errors=True)
 
     def drop_database(self) -> None:
-        if self.database == "postgresql":
+        if self.stack.database == "postgresql":
             admin = service_urls()["postgres"]
             name = self.env["DATABASE_URL"].rsplit("/", 1)[1]
             subprocess.run(
@@ -306,6 +291,17 @@ class Run:
         self.log(f"  sigterm ok ({self.steps['sigterm']:.1f}s, exit 0)")
 
 
+def entry(result: Result) -> Entry:
+    """A result as a row of the smoke report."""
+    return Entry(
+        result.stack,
+        result.ok,
+        round(result.seconds, 1),
+        result.failed_step,
+        {k: round(v, 2) for k, v in result.steps.items()},
+    )
+
+
 def _program_pid(make_pid: int) -> int:
     """The program `make` started for the target (e.g. `uv run …`), which forwards signals."""
     try:
@@ -316,22 +312,50 @@ def _program_pid(make_pid: int) -> int:
 
 
 def smoke(
-    stack: str, workdir: Path, *, keep: bool = False, log: Callable[[str], None] = console.print
+    stack: Stack, workdir: Path, *, keep: bool = False, log: Callable[[str], None] = console.print
 ) -> Result:
-    """Run every smoke step for one stack; never raises for a failing step."""
-    started = time.perf_counter()
-    run = Run(stack, workdir, log)
-    log(f"[bold]{stack}[/] in {run.project}")
-    try:
+    """Tier 3, every smoke step for one stack; never raises for a failing step."""
+
+    def steps(run: Run) -> None:
         run.prepare()
         run.step("lint", ["make", "lint"])
         run.step("migrate again", ["make", "migrate"])
         run.step("own tests", ["make", "test"])
         run.serve_and_check()
-        result = Result(stack, True, time.perf_counter() - started, run.steps)
+
+    return _run(stack, workdir, steps, keep=keep, log=log)
+
+
+def build(
+    stack: Stack, workdir: Path, *, keep: bool = False, log: Callable[[str], None] = console.print
+) -> Result:
+    """Tier 2: render, `make setup` (install from the shared caches, build) and `make lint`."""
+
+    def steps(run: Run) -> None:
+        run.render()
+        run.step("setup", ["make", "setup"])
+        run.step("lint", ["make", "lint"])
+
+    return _run(stack, workdir, steps, keep=keep, log=log)
+
+
+def _run(
+    stack: Stack,
+    workdir: Path,
+    steps: Callable[[Run], None],
+    *,
+    keep: bool,
+    log: Callable[[str], None],
+) -> Result:
+    started = time.perf_counter()
+    run = Run(stack, workdir, log)
+    log(f"[bold]{stack}[/] in {run.project}")
+    try:
+        steps(run)
+        result = Result(str(stack), True, time.perf_counter() - started, run.steps)
     except SmokeFailure as failure:
         result = Result(
-            stack,
+            str(stack),
             False,
             time.perf_counter() - started,
             run.steps,
@@ -345,19 +369,27 @@ def smoke(
     return result
 
 
-def implemented() -> list[str]:
-    return list(Questionnaire.load().catalog["implemented"])
+def implemented() -> list[Stack]:
+    return Questionnaire.load().implemented()
+
+
+def ci_sample() -> list[Stack]:
+    """Tier 3 in CI: the covering sample of the implemented stacks."""
+    return covering_sample(implemented())
 
 
 def smoke_command(
     stacks: Annotated[
         list[str] | None,
         typer.Argument(
-            help="framework/orm/database/queue, e.g. fastapi/sqlalchemy/postgresql/rabbitmq",
+            help="framework/orm/database/queue[+socketio], "
+            "e.g. fastapi/sqlalchemy/postgresql/rabbitmq",
             show_default=False,
         ),
     ] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Every implemented stack")] = False,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every implemented stack, recorded in the report")
+    ] = False,
     keep: Annotated[bool, typer.Option(help="Keep the rendered projects")] = False,
     workdir: Annotated[
         Path | None, typer.Option(help="Where to render (default: a temp dir)")
@@ -365,19 +397,33 @@ def smoke_command(
 ) -> None:
     """Render, build, lint, test, serve and contract-check stacks against local services.
 
-    Without arguments it runs CI's covering sample.
+    Without arguments it runs CI's covering sample. Every result is merged into the smoke
+    report (JSON: stack, template commit, date, step timings, pass or fail;
+    $STACKWISE_REPORT, default ~/.cache/stackwise/smoke-report.json), which
+    `stackwise list` shows.
     Example: [bold]stackwise smoke fastapi/sqlalchemy/postgresql/rabbitmq[/]
     """
-    chosen = implemented() if all_ else (stacks or list(CI_SAMPLE))
-    unknown = [s for s in chosen if s not in implemented()]
+    q = Questionnaire.load()
+    offered = q.implemented()
+    try:
+        parsed = [Stack.parse(text, q.catalog) for text in stacks or []]
+    except StackError as error:
+        console.print(f"[bold red]error:[/] {error}", highlight=False)
+        raise typer.Exit(1) from error
+    chosen = offered if all_ else (parsed or covering_sample(offered))
+    unknown = [str(s) for s in chosen if s not in offered]
     if unknown:
         console.print(
             f"[bold red]error:[/] not an implemented stack: {', '.join(unknown)} "
-            "(see: stackwise list)"
+            "(see: stackwise list)",
+            highlight=False,
         )
         raise typer.Exit(1)
     base = workdir or Path(tempfile.mkdtemp(prefix="stackwise-smoke-"))
-    results = [smoke(stack, base, keep=keep) for stack in chosen]
+    results = []
+    for stack in chosen:
+        results.append(smoke(stack, base, keep=keep))
+        record([entry(results[-1])], template_root())
     for r in results:
         mark = "[green]pass[/]" if r.ok else f"[red]FAIL at {r.failed_step}[/]"
         console.print(f"{mark} {r.stack} {r.seconds:.0f}s")

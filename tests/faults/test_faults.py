@@ -19,27 +19,26 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from stackwise.matrix import covering_sample
 from stackwise.services.base import home, wait_until
 from stackwise.services.kafka import Kafka
 from stackwise.smoke import Run, free_port, implemented
+from stackwise.stack import Stack
 from tests.faults.proxy import Proxy
 
 
-def one_per_framework_and_orm() -> list[str]:
-    """A RabbitMQ stack for each framework/ORM pair (Kafka advertises its own address,
-    which a proxy in front of it cannot take down)."""
-    chosen: dict[str, str] = {}
-    for stack in implemented():
-        if stack.endswith("/rabbitmq"):
-            chosen.setdefault("/".join(stack.split("/")[:2]), stack)
-    return sorted(chosen.values())
+def one_per_framework_and_orm() -> list[Stack]:
+    """RabbitMQ stacks that together use every framework and every ORM (Kafka advertises
+    its own address, which a proxy in front of it cannot take down)."""
+    rabbitmq = [s for s in implemented() if s.queue == "rabbitmq" and not s.socketio]
+    return sorted(covering_sample(rabbitmq))
 
 
-def one_kafka_stack_per_framework() -> list[str]:
-    chosen: dict[str, str] = {}
+def one_kafka_stack_per_framework() -> list[Stack]:
+    chosen: dict[str, Stack] = {}
     for stack in implemented():
-        if stack.endswith("/kafka"):
-            chosen.setdefault(stack.split("/")[0], stack)
+        if stack.queue == "kafka" and not stack.socketio:
+            chosen.setdefault(stack.framework, stack)
     return sorted(chosen.values())
 
 
@@ -51,7 +50,7 @@ class Service:
     broker: Proxy
 
 
-def prepare(stack: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
+def prepare(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
     run = Run(stack, tmp_path_factory.mktemp("faults"), log=print)
     try:
         run.prepare()
@@ -61,14 +60,14 @@ def prepare(stack: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ru
         run.remove()
 
 
-@pytest.fixture(scope="module", params=one_per_framework_and_orm())
+@pytest.fixture(scope="module", params=one_per_framework_and_orm(), ids=str)
 def prepared(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Run]:
     yield from prepare(request.param, tmp_path_factory)
 
 
-@pytest.fixture(scope="module", params=one_kafka_stack_per_framework())
+@pytest.fixture(scope="module", params=one_kafka_stack_per_framework(), ids=str)
 def prepared_kafka(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Run]:

@@ -12,62 +12,100 @@ import pytest
 
 from stackwise import toolchains
 from stackwise.questionnaire import Questionnaire
+from stackwise.stack import Stack
 
 Q = Questionnaire.load()
 LEFTOVER = re.compile(r"(?<!\$)\{\{|\{%|\{#|\bjinja\b")
 
-
 ALL = Q.combinations()
-IMPLEMENTED = [c for c in ALL if c[1] in Q.catalog["implemented"]]
-MISSING = [c for c in ALL if c[1] not in Q.catalog["implemented"]]
+IMPLEMENTED = Q.implemented()
+MISSING = [s for s in ALL if s not in IMPLEMENTED]
+
+# Refused by a named rule of the catalog although every variant in them is implemented
+# (cookiecutter-django style: the expectation as data, next to the rules it checks).
+REFUSED_BY_RULE = [
+    ("django/django-mongodb/mongodb/rabbitmq", "unsupported (django-mongodb-needs-mongodb)"),
+    ("django/django-mongodb/mongodb/kafka", "unsupported (django-mongodb-needs-mongodb)"),
+]
 
 
-def data_for(language: str, stack: str) -> dict[str, str]:
-    framework, orm, database, queue = stack.split("/")
-    return {
-        "project_name": "demo-svc",
-        "language": language,
-        "framework": framework,
-        "orm": orm,
-        "database": database,
-        "queue": queue,
-    }
+def data_for(stack: Stack) -> dict[str, object]:
+    return {"project_name": "demo-svc", **stack.answers()}
 
 
-def render(root: Path, dest: Path, data: dict[str, str]) -> None:
+def render(root: Path, dest: Path, data: dict[str, object]) -> None:
     copier.run_copy(
         str(root), str(dest), data=data, defaults=True, vcs_ref="HEAD", unsafe=False, quiet=True
     )
 
 
 def test_catalog_is_complete() -> None:
-    assert len(ALL) == 88
-    assert {c[1] for c in IMPLEMENTED} == set(Q.catalog["implemented"])
+    """88 stacks, and the 40 Node ones again with the Socket.IO gateway."""
+    assert len({s for s in ALL if not s.socketio}) == 88
+    assert len([s for s in ALL if s.socketio]) == 40
+    assert len(set(ALL)) == len(ALL)
+
+
+def test_every_stack_prints_and_parses_back() -> None:
+    for stack in ALL:
+        assert Stack.parse(str(stack), Q.catalog) == stack
+
+
+@pytest.mark.parametrize(("text", "reason"), REFUSED_BY_RULE)
+def test_rules_refuse_with_their_name_and_reason(text: str, reason: str) -> None:
+    stack = Stack.parse(text, Q.catalog)
+    assert reason in Q.refusal(stack)
+    assert stack not in IMPLEMENTED
+
+
+def test_offered_stacks_are_those_of_implemented_variants() -> None:
+    """Worked out from the statuses and the rules, and nothing else."""
+    by_rule = {Stack.parse(text, Q.catalog) for text, _ in REFUSED_BY_RULE}
+    for stack in ALL:
+        lang = Q.catalog["languages"][stack.language]
+        variants = [
+            lang,
+            lang["frameworks"][stack.framework],
+            lang["orms"][stack.orm],
+            lang["queues"][stack.queue],
+            *([lang["socketio"]] if stack.socketio else []),
+        ]
+        every = all(v["status"] == "implemented" for v in variants)
+        rules = [r for r in Q.catalog["unsupported"] if _names(r, stack)]
+        assert (stack in IMPLEMENTED) == (every and not rules), stack
+        if every and rules:
+            assert stack in by_rule, f"{stack}: refused by a rule the tests do not list"
+
+
+def _names(rule: dict[str, str], stack: Stack) -> bool:
+    return all(
+        getattr(stack, key) == rule[key] for key in ("framework", "orm", "database") if key in rule
+    )
 
 
 @pytest.fixture(scope="module")
-def rendered_dirs(root: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def rendered_dirs(root: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[Stack, Path]:
     return {}
 
 
-@pytest.fixture(params=IMPLEMENTED, ids=lambda c: c[1])
-def combo(request: pytest.FixtureRequest) -> tuple[str, str]:
+@pytest.fixture(params=IMPLEMENTED, ids=str)
+def combo(request: pytest.FixtureRequest) -> Stack:
     return request.param  # type: ignore[no-any-return]
 
 
 @pytest.fixture
 def rendered(
-    combo: tuple[str, str],
-    rendered_dirs: dict[str, Path],
+    combo: Stack,
+    rendered_dirs: dict[Stack, Path],
     root: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Path:
     """Each implemented stack rendered once per module."""
-    if combo[1] not in rendered_dirs:
+    if combo not in rendered_dirs:
         dest = tmp_path_factory.mktemp("render") / "demo-svc"
-        render(root, dest, data_for(*combo))
-        rendered_dirs[combo[1]] = dest
-    return rendered_dirs[combo[1]]
+        render(root, dest, data_for(combo))
+        rendered_dirs[combo] = dest
+    return rendered_dirs[combo]
 
 
 def test_no_leftover_jinja(rendered: Path) -> None:
@@ -117,14 +155,16 @@ def test_compose_and_workflow_match_their_schemas(rendered: Path) -> None:
         assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_static_checks(combo: tuple[str, str], rendered: Path) -> None:
-    for command in toolchains.static_checks(combo[0], rendered):
+def test_static_checks(combo: Stack, rendered: Path) -> None:
+    for command in toolchains.static_checks(combo.language, rendered):
         proc = subprocess.run(command, cwd=rendered, capture_output=True, text=True)
         assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-@pytest.mark.parametrize(("language", "stack"), MISSING, ids=[c[1] for c in MISSING])
-def test_unimplemented_is_refused(language: str, stack: str, root: Path, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="not implemented yet"):
-        render(root, tmp_path / "demo-svc", data_for(language, stack))
+@pytest.mark.parametrize("stack", MISSING, ids=str)
+def test_unimplemented_is_refused(stack: Stack, root: Path, tmp_path: Path) -> None:
+    """Plain Copier refuses it with the same one-line reason as the CLI."""
+    reason = Q.refusal(stack).split(": ", 1)[1]
+    with pytest.raises(ValueError, match=re.escape(reason)):
+        render(root, tmp_path / "demo-svc", data_for(stack))
     assert not (tmp_path / "demo-svc").exists()

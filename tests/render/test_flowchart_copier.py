@@ -25,23 +25,22 @@ STACK_KEYS = ("language", "framework", "database", "orm", "queue")
 
 @pytest.fixture(scope="module")
 def everything_template(tmp_path_factory: pytest.TempPathFactory, root: Path) -> Path:
-    """copier.yml as it is, but with every stack marked implemented and empty trees.
+    """copier.yml as it is, but with every variant implemented, no refusing rule, and
+    trees that hold only the answers file.
 
     Plain Copier refuses stacks that are not implemented yet, so to compare what
-    the flowchart recommends on every path, this copy lists them all.
+    the flowchart recommends on every path, this copy offers them all.
     """
     q = Questionnaire.load()
     dest = tmp_path_factory.mktemp("everything")
     spec = yaml.safe_load((root / "copier.yml").read_text())
     catalog = spec["catalog"]["default"]
-    catalog["implemented"] = [
-        f"{fw}/{orm}/{db}/{queue}"
-        for lang in catalog["languages"].values()
-        for fw in lang["frameworks"]
-        for orm, o in lang["orms"].items()
-        for db in o["databases"]
-        for queue in catalog["queues"]
-    ]
+    catalog["unsupported"] = []
+    for lang in catalog["languages"].values():
+        variants = [lang, *lang["frameworks"].values(), *lang["orms"].values()]
+        variants += [*lang["queues"].values(), *([lang["socketio"]] if "socketio" in lang else [])]
+        for variant in variants:
+            variant["status"] = "implemented"
     (dest / "copier.yml").write_text(yaml.safe_dump(spec, sort_keys=False))
     for language in q.catalog["languages"]:
         shutil.copytree(

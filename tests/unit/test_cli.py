@@ -184,13 +184,22 @@ def test_list_shows_every_combination() -> None:
     code, output = invoke("list", "--json")
     assert code == 0
     rows = json.loads(output)
-    assert len(rows) == 88
-    assert {
-        "language": "python",
-        "stack": "fastapi/sqlalchemy/postgresql/rabbitmq",
-        "implemented": True,
-        "smoke": "sample",
-    } in rows
+    assert len(rows) == 128  # 88 stacks, and the 40 Node ones again with Socket.IO
+    fastapi = next(r for r in rows if r["stack"] == "fastapi/sqlalchemy/postgresql/rabbitmq")
+    assert fastapi["implemented"] and fastapi["ci"] == "smoke"
+    django_mongo = next(r for r in rows if r["stack"] == "django/django-mongodb/mongodb/kafka")
+    assert not django_mongo["implemented"]
+    assert "unsupported (django-mongodb-needs-mongodb)" in django_mongo["refused"]
+
+
+def test_list_filters_and_sums_up() -> None:
+    code, output = invoke("list", "--implemented", "--language", "python")
+    assert code == 0, output
+    assert "django-mongodb" not in output and "nestjs" not in output
+    assert "12 combinations listed" not in output
+    assert "implemented (" in output.splitlines()[-1]
+    code, output = invoke("list", "--language", "cobol")
+    assert code == 1 and "--language: 'cobol' is not one of" in output
 
 
 def test_update_refuses_non_git_and_dirty(tmp_path: Path) -> None:
