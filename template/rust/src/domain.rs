@@ -171,7 +171,7 @@ mod tests {
     #[test]
     fn accepts_boundaries() {
         let name = "日".repeat(NAME_MAX_CHARS);
-        let body = format!(r#"{{"name":"{name}","description":null}}"#);
+        let body = serde_json::json!({"name": name, "description": null}).to_string();
         let input = ItemInput::parse(body.as_bytes()).unwrap();
         assert_eq!((input.name, input.description), (name, None));
     }
