@@ -9,9 +9,10 @@ use crate::domain::{Item, ItemInput, Page};
 use crate::error::{Error, ErrorBody};
 use crate::service::{Health, Readiness};
 
-/// Title, version and description come from Cargo.toml.
+/// Title, version and description come from Cargo.toml. The response sets below refer to
+/// their bodies by name, so every body schema is registered here (with what it nests).
 #[derive(OpenApi)]
-#[openapi(components(schemas(ItemInput)))]
+#[openapi(components(schemas(ErrorBody, Health, Item, ItemInput, Page, Readiness)))]
 struct Info;
 
 /// The whole document: the info and the operations the framework layer registered.
