@@ -4,7 +4,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::TcpListener;
 use tokio::time::{sleep, timeout};
 use tokio_util::sync::CancellationToken;
 
@@ -20,7 +19,6 @@ const SWEEP_EVERY: Duration = Duration::from_secs(5);
 const STOP_TIMEOUT: Duration = Duration::from_secs(3);
 
 pub async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let listener = TcpListener::bind(("0.0.0.0", settings.port)).await?;
     let repository = Arc::new(Repository::connect(&settings).await?);
     let broker = Broker::new(&settings)?;
     let service = Arc::new(Service::new(
@@ -35,7 +33,7 @@ pub async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error +
     tokio::spawn(shutdown::on_signal(stop.clone()));
 
     tracing::info!(port = settings.port, "serving HTTP");
-    http::serve(listener, service, stop.clone()).await?;
+    http::serve(settings.port, service, stop.clone()).await?;
     stop.cancel();
     let _ = timeout(STOP_TIMEOUT, async {
         let _ = tokio::join!(consumer, sweeper);
