@@ -13,11 +13,11 @@ import time
 from pathlib import Path
 from typing import Annotated
 
-import httpx
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from stackwise import require_extra
 from stackwise.questionnaire import Questionnaire
 from stackwise.services.apt import install
 from stackwise.smoke import Run, SmokeFailure, ci_sample, implemented
@@ -42,6 +42,8 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, str]:
 
 
 def measure(stack: Stack, workdir: Path, seconds: int, connections: int) -> dict[str, str]:
+    import httpx  # the test extra, imported when used so that the CLI runs without it
+
     run = Run(stack, workdir, lambda _: None)
     try:
         run.prepare()
@@ -80,11 +82,27 @@ def bench_command(
     all_: Annotated[bool, typer.Option("--all", help="Every implemented stack")] = False,
     seconds: Annotated[int, typer.Option(help="Length of each load run")] = 5,
     connections: Annotated[int, typer.Option(help="Concurrent connections")] = 32,
+    generate: Annotated[
+        bool,
+        typer.Option(
+            "--generate",
+            help="Instead: time stackwise new/update against copier copy/update of this "
+            "template and of a bare one, interleaved",
+        ),
+    ] = False,
+    rounds: Annotated[int, typer.Option(help="With --generate: runs of each command")] = 7,
 ) -> None:
     """Requests per second on GET /health and a cached GET /items/{id}, per stack, on loopback.
 
     Example: [bold]stackwise bench fastapi/sqlalchemy/postgresql/rabbitmq --seconds 5[/]
+    or [bold]stackwise bench --generate[/]
     """
+    if generate:
+        from stackwise.bench_generate import bench_generate
+
+        bench_generate(rounds)
+        return
+    require_extra("test", "httpx")
     if not shutil.which("wrk"):
         install(["wrk"])
     catalog = Questionnaire.load().catalog

@@ -10,14 +10,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.table import Table
 
-from stackwise import explain
+from stackwise import __version__, explain
 from stackwise.bench import bench_command
 from stackwise.matrix import covering_sample, read_report, tier
 from stackwise.questionnaire import FLOWCHART, STACK, AnswerError, Questionnaire
-from stackwise.render import RenderError, copier_data, render, update
+from stackwise.render import RenderError, check_destination, copier_data, render, update
 from stackwise.services.cli import app as services_app
 from stackwise.smoke import smoke_command
 
@@ -27,12 +28,42 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
-app.add_typer(services_app, name="services")
-app.command("smoke")(smoke_command)
-app.command("bench")(bench_command)
+DEVELOPER = "Developer commands (for this repository and CI)"
+
+
+def _untyped_flags() -> None:
+    """Typer prints a `<bool>` type beside every flag, --help included; a flag takes no
+    value, so show none (typer's own hook for the type column, kept for other options)."""
+    shown = typer.core.TyperOption.display_type_rich
+
+    def display_type_rich(self: typer.core.TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    typer.core.TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_untyped_flags()
 # Never wrap: a wrapped line splits the command or path a user would copy.
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 1000)
 err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 1000)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"stackwise {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit"
+        ),
+    ] = False,
+) -> None:
+    pass
 
 
 def fail(message: str) -> typer.Exit:
@@ -41,10 +72,23 @@ def fail(message: str) -> typer.Exit:
 
 
 def _flag(name: str) -> Any:
+    """A flowchart answer as --name/--no-name, with copier.yml's question as its help."""
     return typer.Option(
         f"--{name.replace('_', '-')}/--no-{name.replace('_', '-')}",
+        help=_FLOWCHART_HELP[name],
         show_default=False,
+        metavar="",
         rich_help_panel="Flowchart",
+    )
+
+
+_FLOWCHART_HELP = {name: Questionnaire.load().questions[name].help for name in FLOWCHART}
+
+
+def _switch(*names: str, help_text: str, panel: str | None = None) -> Any:
+    """A boolean option shown without a type."""
+    return typer.Option(
+        *names, help=help_text, show_default=False, metavar="", rich_help_panel=panel
     )
 
 
@@ -66,6 +110,10 @@ def _given(flags: dict[str, Any], sets: Sequence[str] = ()) -> dict[str, Any]:
             raise fail(f"--set expects key=value, got {item!r}")
         given[key.strip()] = value
     return given
+
+
+def _has_terminal() -> bool:
+    return sys.stdin.isatty()
 
 
 def _questionary() -> Any:
@@ -132,10 +180,21 @@ def new(
     ],
     name: Annotated[Str, typer.Option(help="Project name, if not the directory's name")] = None,
     defaults: Annotated[
-        bool, typer.Option("--defaults", help="Take the flowchart's answers; ask nothing")
+        bool, _switch("--defaults", help_text="Take the flowchart's answers; ask nothing")
     ] = False,
     force: Annotated[
-        bool, typer.Option(help="Allow a non-empty DEST (existing files are never overwritten)")
+        bool,
+        _switch(
+            "--force", help_text="Allow a non-empty DEST (existing files are never overwritten)"
+        ),
+    ] = False,
+    local_env: Annotated[
+        bool,
+        _switch(
+            "--local-env",
+            help_text="Also write .env for `stackwise services up` (starts them, creates "
+            "the project's database), so `make setup migrate test run` works as printed",
+        ),
     ] = False,
     set_: Annotated[
         list[str], typer.Option("--set", help="Any question as key=value (repeatable)")
@@ -153,7 +212,8 @@ def new(
     orm: Annotated[Str, _choice("e.g. sqlalchemy, drizzle, pgx, sqlx")] = None,
     queue: Annotated[Str, _choice("rabbitmq or kafka")] = None,
     socketio: Annotated[
-        Bool, typer.Option("--socketio/--no-socketio", show_default=False, rich_help_panel="Stack")
+        Bool,
+        _switch("--socketio/--no-socketio", help_text="Socket.IO gateway (Node)", panel="Stack"),
     ] = None,
     template: Annotated[
         Path | None, typer.Option(help="Template checkout (default: this one)")
@@ -165,27 +225,25 @@ def new(
     Example: [bold]stackwise new my-svc --defaults --language python[/]
     """
     given = _given(locals(), set_)
-    q = Questionnaire.load(template)
+    try:
+        check_destination(dest, force=force)
+        q = Questionnaire.load(template)
+    except (RenderError, OSError) as error:
+        raise fail(str(error)) from error
     given.setdefault("project_name", name or dest.resolve().name)
     interactive = not defaults
-    if interactive and not sys.stdin.isatty():
+    if interactive and not _has_terminal():
         raise fail("no terminal to ask on: pass --defaults (and flags or --set) to answer")
     try:
         q.resolve({"project_name": given["project_name"]}, strict=False)
         if interactive:
-            given = _ask_flowchart(q, given)
-            explain.show(out, q, q.resolve(given, strict=False), given)
-            if (
-                not all(k in given for k in STACK[:5])
-                and not _questionary().confirm("Use this stack?", default=True).unsafe_ask()
-            ):
-                given = _ask_overrides(q, given)
+            given = _ask_interactively(q, given)
         answers = q.resolve(given)
     except AnswerError as error:
         raise fail(f"{error}{_hint(q, given, error)}") from error
     except KeyboardInterrupt as error:
         raise fail("cancelled; nothing was written") from error
-    for warning in q.pitfalls(answers):
+    for warning in q.pitfalls(answers, given):
         err.print(f"[yellow]warning:[/] {warning}", highlight=False)
     started = time.perf_counter()
     try:
@@ -203,9 +261,39 @@ def new(
         f"in {time.perf_counter() - started:.2f}s",
         highlight=False,
     )
-    out.print(
-        f"next: cd {dest} && make setup migrate test run   (or: docker compose up)", highlight=False
-    )
+    if local_env:
+        from stackwise import localenv
+
+        try:
+            localenv.write(dest, answers, q.catalog)
+        except localenv.LocalEnvError as error:
+            raise fail(f"{error} (the project is written; .env is not)") from error
+        out.print(f"next: cd {dest} && make setup migrate test run", highlight=False)
+        out.print("      (.env points at `stackwise services up`)", highlight=False)
+        return
+    out.print(NEXT_STEPS.format(dest=dest), highlight=False)
+
+
+# The one way the next step is told (the generated README and Copier's message agree).
+NEXT_STEPS = """next, with Docker:    cd {dest} && docker compose up --build
+      without Docker: cd {dest} && cp .env.example .env, point its URLs at your services,
+                      then make setup migrate test run
+                      (or generate with --local-env to use `stackwise services up`)"""
+
+
+def _ask_interactively(q: Questionnaire, given: dict[str, Any]) -> dict[str, Any]:
+    """The flowchart, the recommendation and why, then overrides if wanted or needed."""
+    given = _ask_flowchart(q, given)
+    recommended = q.resolve(given, strict=False)
+    explain.show(out, q, recommended, given)
+    if all(k in given for k in STACK[:5]):
+        return given
+    if q.refusal(q.stack_of(recommended)):
+        out.print("Choose among what is implemented:")
+        return _ask_overrides(q, given)
+    if _questionary().confirm("Use this stack?", default=True).unsafe_ask():
+        return given
+    return _ask_overrides(q, given)
 
 
 @app.command()
@@ -222,7 +310,7 @@ def recommend(
     database: Annotated[Str, _choice("override: postgresql or mongodb")] = None,
     orm: Annotated[Str, _choice("override the ORM")] = None,
     queue: Annotated[Str, _choice("override: rabbitmq or kafka")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    as_json: Annotated[bool, _switch("--json", help_text="Print JSON")] = False,
 ) -> None:
     """Walk the flowchart alone: the stack, the path taken and why, and pitfalls.
 
@@ -233,7 +321,7 @@ def recommend(
     q = Questionnaire.load()
     given["project_name"] = "recommendation"
     try:
-        if sys.stdin.isatty() and not as_json:
+        if _has_terminal() and not as_json:
             given = _ask_flowchart(q, given)
         answers = q.resolve(given, strict=False)
     except AnswerError as error:
@@ -250,10 +338,10 @@ def recommend(
 @app.command("list")
 def list_(
     implemented_only: Annotated[
-        bool, typer.Option("--implemented", help="Only the stacks you can generate today")
+        bool, _switch("--implemented", help_text="Only the stacks you can generate today")
     ] = False,
     language: Annotated[Str, typer.Option(help="Only this language's stacks")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    as_json: Annotated[bool, _switch("--json", help_text="Print JSON")] = False,
 ) -> None:
     """Every combination of the catalog: can it be generated, how CI proves it, its last smoke.
 
@@ -317,27 +405,46 @@ def update_(
     directory: Annotated[
         Path, typer.Argument(help="Generated project (a clean git work tree)")
     ] = Path("."),
+    set_: Annotated[
+        list[str],
+        typer.Option("--set", help="Switch an answer, e.g. queue=kafka (repeatable)"),
+    ] = [],  # noqa: B006
     vcs_ref: Annotated[
-        Str, typer.Option(help="Template version to update to (default: latest tag)")
+        Str,
+        typer.Option(
+            help="Template version to update to (default: the latest tag; with --set: the "
+            "project's own)"
+        ),
     ] = None,
 ) -> None:
-    """Pull template changes into a generated project, keeping your edits (`copier update`).
+    """Pull template changes into a generated project, or switch a component, keeping your edits.
 
-    Conflicts are left as inline markers and listed.
-    Example: [bold]cd my-svc && stackwise update[/]
+    Runs `copier update`. With --set the project is re-rendered with the new answer:
+    files only the old choice had are removed, the rest keep your edits. A combination the
+    catalog refuses is refused before anything is touched. Conflicts are left as inline
+    markers and listed.
+    Example: [bold]cd my-svc && stackwise update --set queue=kafka[/]
     """
     try:
-        conflicts = update(directory, vcs_ref=vcs_ref)
+        result = update(directory, vcs_ref=vcs_ref, sets=_given({}, set_))
     except RenderError as error:
         raise fail(str(error)) from error
-    if conflicts:
+    for path in result.removed:
+        out.print(f"removed {path}", highlight=False)
+    if result.conflicts:
         err.print(
-            f"[yellow]updated with conflicts in {len(conflicts)} file(s); resolve the markers:[/]"
+            f"[yellow]updated with conflicts in {len(result.conflicts)} file(s); "
+            "resolve the markers:[/]"
         )
-        for path in conflicts:
+        for path in result.conflicts:
             err.print(f"  {path}", highlight=False)
         raise typer.Exit(2)
     out.print("[green]updated[/]; review with `git diff` and commit")
+
+
+app.command("smoke", rich_help_panel=DEVELOPER)(smoke_command)
+app.command("bench", rich_help_panel=DEVELOPER)(bench_command)
+app.add_typer(services_app, name="services", rich_help_panel=DEVELOPER)
 
 
 if __name__ == "__main__":

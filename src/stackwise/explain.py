@@ -18,6 +18,14 @@ def stack_line(answers: dict[str, Any]) -> str:
     return "/".join(str(answers.get(k, "?")) for k in ("language", *STACK[1:5]))
 
 
+def language_reason(lang: dict[str, Any], answers: dict[str, Any]) -> str:
+    """The reason for the flowchart answer that picked the language, else its general one."""
+    for name in FLOWCHART:
+        if answers.get(name) and name in lang.get("reasons", {}):
+            return str(lang["reasons"][name])
+    return str(lang["reason"])
+
+
 def report(q: Questionnaire, answers: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     """The recommendation as data: stack, flowchart path, reasons, overrides, pitfalls."""
     flow_only = {k: v for k, v in given.items() if k not in STACK}
@@ -32,7 +40,7 @@ def report(q: Questionnaire, answers: dict[str, Any], given: dict[str, Any]) -> 
         "queue": catalog["queues"][answers["queue"]]["label"],
     }
     reasons = {
-        "language": lang["reason"],
+        "language": language_reason(lang, answers),
         "framework": lang["frameworks"][answers["framework"]]["reason"],
         "database": catalog["databases"][answers["database"]]["reason"],
         "orm": lang["orms"][answers["orm"]]["reason"],
@@ -52,8 +60,8 @@ def report(q: Questionnaire, answers: dict[str, Any], given: dict[str, Any]) -> 
         ],
         "reasons": reasons,
         "overridden": overridden,
-        "implemented": not q.refusal(q.stack_of(answers)),
-        "pitfalls": q.pitfalls(answers),
+        "refused": q.refusal(q.stack_of(answers)),
+        "pitfalls": q.pitfalls(answers, given),
     }
 
 
@@ -73,8 +81,5 @@ def show(
     if q.asked("socketio", answers):
         table.add_row("socketio", "yes" if answers["socketio"] else "no", "real-time gateway")
     console.print(table)
-    if not data["implemented"]:
-        console.print(
-            "[yellow]This stack is in the catalog but not implemented yet; "
-            "`stackwise list` shows what is.[/]"
-        )
+    if data["refused"]:
+        console.print(f"[yellow]This stack cannot be generated yet: {data['refused']}[/]")

@@ -8,6 +8,7 @@ Copier uses, so the CLI can explain the flowchart and offer only valid choices.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -230,9 +231,10 @@ class Questionnaire:
         """Whether Copier asks this question, given the answers so far."""
         return self.questions[name].when({**self.base_context(), **answers})
 
-    def pitfalls(self, answers: dict[str, Any]) -> list[str]:
-        """The seed's pitfalls these answers walk into."""
-        context = {**self.base_context(), **answers}
+    def pitfalls(self, answers: dict[str, Any], given: Iterable[str] = ()) -> list[str]:
+        """The seed's pitfalls these answers walk into; `given` names the answers the user
+        gave (the rest are defaults), so a warning can say which."""
+        context = {**self.base_context(), **answers, "_asked": sorted(given)}
         found = []
         for pitfall in self.questions["pitfalls"].spec["default"]:
             if _truthy(_template(pitfall["when"]).render(context)):

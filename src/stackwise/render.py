@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import filecmp
+import os
 import shutil
 import subprocess
 import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib.metadata import metadata
 from pathlib import Path
 from typing import Any
 
 import copier
+import yaml
+from copier import VcsRef
 from copier._main import Worker
 from copier.errors import DirtyLocalWarning
 
-from stackwise.questionnaire import template_root
+from stackwise import __version__
+from stackwise.questionnaire import AnswerError, Questionnaire, template_root
 
 CONFLICT_MARK = "<<<<<<< "
+ANSWERS_FILE = ".copier-answers.yml"
+# The copy of the template that the wheel ships (see pyproject's force-include).
+PACKAGED_TEMPLATE = Path(__file__).resolve().parent / "_template"
 
 
 class RenderError(RuntimeError):
@@ -38,6 +47,36 @@ class _FreshCopy(Worker):
         return None
 
 
+def template_url() -> str:
+    """The git repository a project generated from the packaged template updates from.
+
+    $STACKWISE_TEMPLATE_URL (a fork or a mirror), else pyproject's Repository URL.
+    """
+    if url := os.environ.get("STACKWISE_TEMPLATE_URL"):
+        return url
+    urls: list[str] = metadata("stackwise").get_all("Project-URL") or []
+    return dict(u.split(", ", 1) for u in urls)["Repository"]
+
+
+def release_ref() -> str:
+    """The git tag of the release this package is: `copier update` diffs against it."""
+    return f"v{__version__}"
+
+
+def _record_release(answers_file: Path) -> None:
+    """Point a project rendered from the packaged template at the release's git tag.
+
+    The packaged copy is a plain directory, so Copier records its path in site-packages
+    and no commit. A release's wheel holds the tree of its tag, so naming the upstream
+    repository and the tag makes the project what `copier copy --vcs-ref vX.Y.Z URL`
+    would have made: `copier update` then finds the same baseline there.
+    """
+    text = answers_file.read_text()
+    src_line = next(line for line in text.splitlines() if line.startswith("_src_path:"))
+    recorded = yaml.safe_dump({"_commit": release_ref(), "_src_path": template_url()})
+    answers_file.write_text(text.replace(src_line + "\n", recorded))
+
+
 def copier_data(answers: dict[str, Any], public: list[str]) -> dict[str, Any]:
     """The answers Copier takes as --data (hidden and derived values left out)."""
     return {k: v for k, v in answers.items() if k in public}
@@ -48,6 +87,15 @@ def _staging(dest: Path) -> Iterator[Path]:
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{dest.name}.", dir=dest.parent) as tmp:
         yield Path(tmp) / "out"
+
+
+def check_destination(dest: Path, *, force: bool = False) -> None:
+    """Refuse a destination that is a file, or a non-empty directory unless force."""
+    dest = dest.resolve()
+    if dest.exists() and not dest.is_dir():
+        raise RenderError(f"{dest} exists and is not a directory")
+    if dest.is_dir() and any(dest.iterdir()) and not force:
+        raise RenderError(f"{dest} is not empty (use --force to add the project beside its files)")
 
 
 def render(
@@ -65,17 +113,14 @@ def render(
     a user's file is never overwritten or deleted. Returns the files written.
     """
     dest = dest.resolve()
-    if dest.exists() and not dest.is_dir():
-        raise RenderError(f"{dest} exists and is not a directory")
-    occupied = dest.is_dir() and any(dest.iterdir())
-    if occupied and not force:
-        raise RenderError(f"{dest} is not empty (use --force to add the project beside its files)")
+    check_destination(dest, force=force)
+    source = (template or template_root()).resolve()
     with _staging(dest) as stage:
         try:
             # A template checkout with uncommitted edits renders them: that is the point.
             warnings.simplefilter("ignore", DirtyLocalWarning)
             with _FreshCopy(
-                src_path=str(template or template_root()),
+                src_path=str(source),
                 dst_path=stage,
                 data=data,
                 defaults=True,
@@ -86,6 +131,8 @@ def render(
                 worker.run_copy()
         except Exception as error:  # Copier raises several types; show one line.
             raise RenderError(_one_line(error)) from error
+        if source == PACKAGED_TEMPLATE:
+            _record_release(stage / ANSWERS_FILE)
         files = sorted(p.relative_to(stage) for p in stage.rglob("*") if not p.is_dir())
         clashes = [
             f
@@ -106,51 +153,84 @@ def render(
     return files
 
 
-def update(project: Path, *, vcs_ref: str | None = None) -> list[Path]:
-    """`copier update` in a clean git work tree; returns files left with conflict markers."""
+@dataclass
+class Updated:
+    """What an update left for the user to look at."""
+
+    conflicts: list[Path] = field(default_factory=list)  # files with conflict markers
+    removed: list[Path] = field(default_factory=list)  # files of the old choice, deleted
+
+
+def switched(project: Path, sets: dict[str, Any]) -> dict[str, Any]:
+    """The answers `--set` changes, checked against the catalog with the project's others.
+
+    Raises RenderError for a refused combination, before anything is touched.
+    """
+    recorded = yaml.safe_load((project / ANSWERS_FILE).read_text()) or {}
+    q = Questionnaire.load()
+    old = {k: v for k, v in recorded.items() if k in q.public_names()}
+    if "language" in sets and sets["language"] != old.get("language"):
+        raise RenderError("another language is another project: generate it with `stackwise new`")
+    try:
+        new = q.resolve({**old, **sets})
+    except AnswerError as error:
+        raise RenderError(f"{error}; nothing was changed") from error
+    changes = {k: new[k] for k in sets if new[k] != old.get(k)}
+    if not changes:
+        raise RenderError("the project already has these answers; nothing to change")
+    return changes
+
+
+def update(
+    project: Path, *, vcs_ref: str | None = None, sets: dict[str, Any] | None = None
+) -> Updated:
+    """`copier update` in a clean git work tree, to another release or other answers.
+
+    With `sets` (e.g. {"queue": "kafka"}) the project is re-rendered with those answers,
+    at its recorded release unless vcs_ref names another: Copier's three-way update keeps
+    the user's edits to files the change does not replace, deletes the files only the old
+    answers produced, and leaves conflict markers where an edit meets a replaced line.
+    """
     project = project.resolve()
-    if not (project / ".copier-answers.yml").is_file():
-        raise RenderError(f"{project} has no .copier-answers.yml: not a generated project")
-    top = subprocess.run(
-        ["git", "rev-parse", "--show-toplevel"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if top.returncode != 0 or Path(top.stdout.strip()).resolve() != project:
+    if not (project / ANSWERS_FILE).is_file():
+        raise RenderError(f"{project} has no {ANSWERS_FILE}: not a generated project")
+    changes = switched(project, sets) if sets else {}
+    top = _git(project, "rev-parse", "--show-toplevel", check=False)
+    if top is None or Path(top.strip()).resolve() != project:
         raise RenderError(f"{project} is not a git repository; run `git init` and commit first")
-    status = subprocess.run(
-        ["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True, check=True
-    )
-    if status.stdout.strip():
+    if _git(project, "status", "--porcelain"):
         raise RenderError(f"{project} has uncommitted changes; commit or stash them first")
     try:
         copier.run_update(
             str(project),
+            data=changes,
             defaults=True,
             overwrite=True,
             skip_answered=True,
             unsafe=False,
             quiet=True,
             conflict="inline",
-            vcs_ref=vcs_ref,
+            vcs_ref=vcs_ref or (VcsRef.CURRENT if changes else None),
         )
     except Exception as error:
         raise RenderError(_one_line(error)) from error
-    changed = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=all"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
-    conflicts = []
-    for line in changed:
-        path = project / line[3:].strip().strip('"')
-        if path.is_file() and CONFLICT_MARK in path.read_text(errors="replace"):
-            conflicts.append(path.relative_to(project))
-    return conflicts
+    result = Updated()
+    status = _git(project, "status", "--porcelain", "--untracked-files=all") or ""
+    for line in status.splitlines():
+        path = Path(line[3:].strip().strip('"'))
+        if "D" in line[:2]:
+            result.removed.append(path)
+        elif (project / path).is_file() and CONFLICT_MARK in (project / path).read_text(
+            errors="replace"
+        ):
+            result.conflicts.append(path)
+    return result
+
+
+def _git(cwd: Path, *args: str, check: bool = True) -> str | None:
+    """git's output, or None when it fails and check is false."""
+    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=check)
+    return proc.stdout if proc.returncode == 0 else None
 
 
 def _one_line(error: BaseException) -> str:

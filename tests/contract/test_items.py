@@ -53,9 +53,16 @@ INVALID_BODIES: list[tuple[str, bytes, str | None]] = [
     ("description-array", b'{"name": "n", "description": ["d"]}', "description"),
     ("unknown-field", b'{"name": "n", "colour": "red"}', "colour"),
     ("unknown-field-id", b'{"name": "n", "id": "abc"}', "id"),
+    ("invalid-utf8", b'{"name": "caf\xe9"}', None),
+    ("invalid-utf8-description", b'{"name": "n", "description": "\xff\xfe"}', None),
+    ("nul-in-name", b'{"name": "a\\u0000b"}', "name"),
+    ("nul-in-description", b'{"name": "n", "description": "a\\u0000b"}', "description"),
 ]
 
 JSON_HEADERS = {"content-type": "application/json"}
+
+# A valid JSON body labelled as something else is 415, whatever the method.
+NOT_JSON_TYPES = ["text/plain", "application/x-www-form-urlencoded", "text/json"]
 
 
 def malformed_ids() -> list[str]:
@@ -142,6 +149,22 @@ def test_create_accepts_utf8_bytes(api: httpx.Client, unique_name: UniqueName) -
         "/items", content=raw, headers={"content-type": "application/json; charset=utf-8"}
     )
     assert_item(assert_json(resp, 201), name=name)
+
+
+@pytest.mark.parametrize("content_type", NOT_JSON_TYPES)
+def test_create_with_other_content_type_is_415(
+    api: httpx.Client, unique_name: UniqueName, content_type: str
+) -> None:
+    raw = ('{"name": "' + unique_name("plain") + '"}').encode()
+    resp = api.post("/items", content=raw, headers={"content-type": content_type})
+    assert_error(resp, 415)
+
+
+def test_create_without_content_type_is_415(api: httpx.Client, unique_name: UniqueName) -> None:
+    raw = ('{"name": "' + unique_name("untyped") + '"}').encode()
+    request = api.build_request("POST", "/items", content=raw)
+    request.headers.pop("content-type", None)  # httpx sets none for bytes; be explicit
+    assert_error(api.send(request), 415)
 
 
 # ------------------------------------------------------------ GET /items/{id}
@@ -234,6 +257,21 @@ def test_put_rejects_invalid_body(
     assert_same_item(fetched, created)
 
 
+@pytest.mark.parametrize("content_type", NOT_JSON_TYPES)
+def test_put_with_other_content_type_is_415(
+    api: httpx.Client, create_item: CreateItem, content_type: str
+) -> None:
+    created = create_item(description="unchanged")
+    resp = api.put(
+        f"/items/{created['id']}",
+        content=b'{"name": "renamed"}',
+        headers={"content-type": content_type},
+    )
+    assert_error(resp, 415)
+    fetched = assert_item(assert_json(api.get(f"/items/{created['id']}"), 200))
+    assert_same_item(fetched, created)
+
+
 def test_put_unknown_id_is_404(api: httpx.Client, create_item: CreateItem) -> None:
     item = create_item()
     assert api.delete(f"/items/{item['id']}").status_code == 204
@@ -276,21 +314,40 @@ def test_unknown_route_is_json_404(api: httpx.Client, path: str) -> None:
     assert_error(api.get(path), 404)
 
 
+# Every method a path supports; a 405's Allow must list them all (HEAD and OPTIONS
+# may be listed too, they are what HTTP servers add for GET).
+SUPPORTED = {
+    "/health": {"GET"},
+    "/ready": {"GET"},
+    "/openapi.json": {"GET"},
+    "/items": {"GET", "POST"},
+    "/items/{id}": {"GET", "PUT", "DELETE"},
+}
+IMPLIED = {"HEAD", "OPTIONS"}
+
+
 @pytest.mark.parametrize(
     ("method", "path"),
     [
         ("PATCH", "/items/{id}"),
+        ("POST", "/items/{id}"),
         ("DELETE", "/items"),
         ("PUT", "/items"),
+        ("PATCH", "/items"),
         ("POST", "/health"),
-        ("POST", "/items/{id}"),
+        ("DELETE", "/ready"),
+        ("POST", "/openapi.json"),
     ],
 )
-def test_wrong_method_is_json_4xx(
+def test_wrong_method_is_405_with_allow(
     api: httpx.Client, create_item: CreateItem, method: str, path: str
 ) -> None:
-    if "{id}" in path:
-        path = path.format(id=create_item()["id"])
-    resp = api.request(method, path, json={"name": "x"})
-    assert resp.status_code in (404, 405), f"wrong method must be 404 or 405: {describe(resp)}"
-    assert_error(resp, resp.status_code)
+    url = path.format(id=create_item()["id"]) if "{id}" in path else path
+    resp = api.request(method, url, json={"name": "x"})
+    assert_error(resp, 405)
+    allow = {m.strip().upper() for m in resp.headers.get("allow", "").split(",") if m.strip()}
+    expected = SUPPORTED[path]
+    assert expected <= allow <= expected | IMPLIED, (
+        f"Allow must list {sorted(expected)} (HEAD, OPTIONS optional), got "
+        f"{resp.headers.get('allow')!r}: {describe(resp)}"
+    )

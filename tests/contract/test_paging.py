@@ -96,9 +96,13 @@ def test_limit_bounds_accepted(api: httpx.Client, create_item: CreateItem, limit
     assert 1 <= len(body["items"]) <= limit
 
 
-def test_offset_past_the_end_is_empty(api: httpx.Client) -> None:
-    body = list_items(api, limit=10, offset=10_000_000)
-    assert body == {"items": [], "limit": 10, "offset": 10_000_000}
+OFFSET_MAX = 2_147_483_647
+
+
+@pytest.mark.parametrize("offset", [10_000_000, OFFSET_MAX])
+def test_offset_past_the_end_is_empty(api: httpx.Client, offset: int) -> None:
+    body = list_items(api, limit=10, offset=offset)
+    assert body == {"items": [], "limit": 10, "offset": offset}
 
 
 @pytest.mark.parametrize(
@@ -113,6 +117,13 @@ def test_offset_past_the_end_is_empty(api: httpx.Client) -> None:
         "offset=-1",
         "offset=x",
         "offset=2.5",
+        f"offset={OFFSET_MAX + 1}",
+        "offset=9223372036854775808",
+        "offset=9223372036854775809&limit=61",
+        "offset=-9223372036854775809",
+        "offset=1e3",
+        "limit=",
+        "offset=",
     ],
 )
 def test_bad_paging_is_422(api: httpx.Client, query: str) -> None:

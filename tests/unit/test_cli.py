@@ -217,3 +217,115 @@ def test_unimplemented_recommendation_names_what_works(tmp_path: Path) -> None:
     code, output = invoke("new", str(tmp_path / "svc"), "--defaults")
     assert code == 1
     assert "implemented today: python (e.g. --language python)" in output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--name", "x", "--language", "python"],
+        ["--language", "python", "--framework", "gin"],
+        ["--language", "python", "--queue", "rabbit"],
+    ],
+    ids=["short name", "framework of another language", "unknown queue"],
+)
+def test_hint_follows_only_not_implemented_errors(tmp_path: Path, args: list[str]) -> None:
+    code, output = invoke("new", str(tmp_path / "svc"), "--defaults", *args)
+    assert code == 1 and "error:" in output
+    assert "implemented today" not in output
+
+
+def test_non_empty_dest_is_refused_before_any_question(tmp_path: Path) -> None:
+    dest = tmp_path / "svc"
+    dest.mkdir()
+    (dest / "notes.txt").write_text("mine")
+    code, output = invoke("new", str(dest))  # interactive, but DEST comes first
+    assert code == 1 and "not empty" in output
+
+
+def test_missing_template_is_one_line(tmp_path: Path) -> None:
+    code, output = invoke(
+        "new", str(tmp_path / "svc"), "--defaults", "--template", str(tmp_path / "nowhere")
+    )
+    assert code == 1
+    assert output.strip().startswith("error:") and len(output.strip().splitlines()) == 1
+    assert "Traceback" not in output
+
+
+def test_interactive_default_goes_on_to_what_is_implemented(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every default answer: the flowchart picks Node, which cannot be generated yet; the
+    CLI says so and offers the overrides, where only implemented choices can be taken."""
+    import stackwise.cli as cli
+
+    offered: dict[str, list[tuple[str, bool]]] = {}
+
+    class Choice:
+        def __init__(self, label: str, value: str, disabled: str | None = None) -> None:
+            self.value, self.disabled = value, disabled
+
+    class Prompt:
+        def __init__(self, value: object) -> None:
+            self.value = value
+
+        def unsafe_ask(self) -> object:
+            return self.value
+
+    class FakeQuestionary:
+        @staticmethod
+        def confirm(message: str, default: bool = False) -> Prompt:
+            return Prompt(default)
+
+        @staticmethod
+        def select(message: str, choices: list[Choice], default: str) -> Prompt:
+            offered[message] = [(c.value, bool(c.disabled)) for c in choices]
+            assert (default, False) in offered[message]  # the default can be taken
+            return Prompt(default)
+
+    FakeQuestionary.Choice = Choice  # type: ignore[attr-defined]
+    monkeypatch.setattr(cli, "_questionary", lambda: FakeQuestionary)
+    monkeypatch.setattr(cli, "_has_terminal", lambda: True)
+    code, output = invoke("new", str(tmp_path / "svc"))
+    if not any(not disabled for _, disabled in offered.get("Language", [])):
+        pytest.fail(f"no implemented language offered: {offered}")
+    implemented_node = ("node", False) in offered["Language"]
+    assert code == 0, output
+    if not implemented_node:
+        assert "cannot be generated yet" in output
+    language_row = next(line for line in output.splitlines() if "Node.js / TypeScript" in line)
+    assert "safe default" in language_row and "real-time" not in language_row
+    assert (tmp_path / "svc" / ".copier-answers.yml").is_file()
+
+
+def test_next_step_is_said_once_and_runs_as_written(tmp_path: Path) -> None:
+    code, output = invoke("new", str(tmp_path / "svc"), "--defaults", *FASTAPI)
+    assert code == 0, output
+    assert "docker compose up --build" in output
+    assert "cp .env.example .env" in output and "make setup migrate test run" in output
+    readme = (tmp_path / "svc" / "README.md").read_text()
+    assert "docker compose up --build" in readme and "make setup" in readme
+
+
+def test_output_never_wraps_a_command(tmp_path: Path) -> None:
+    deep = tmp_path / ("d" * 60) / ("e" * 60) / "svc"
+    code, output = invoke("new", str(deep), "--defaults", *FASTAPI)
+    assert code == 0, output
+    assert any(f"cd {deep} && docker compose up --build" in line for line in output.splitlines())
+
+
+def test_pitfall_says_whether_acid_was_asked_for() -> None:
+    _, default = invoke("recommend", "--json", "--ml-ai", "--database", "mongodb")
+    _, asked = invoke("recommend", "--json", "--ml-ai", "--acid", "--database", "mongodb")
+    assert "you asked for" not in default and "by default" in default
+    assert "you asked for ACID guarantees" in asked
+
+
+def test_help_puts_developer_commands_apart_and_explains_the_flowchart() -> None:
+    code, output = invoke("--help")
+    assert code == 0
+    users, developers = output.split("Developer commands")
+    assert all(c in users for c in ("new", "recommend", "list", "update"))
+    assert all(c in developers for c in ("smoke", "bench", "services"))
+    code, output = invoke("new", "--help")
+    assert "<bool>" not in output
+    assert "Need ACID transactions" in output

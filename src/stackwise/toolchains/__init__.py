@@ -11,6 +11,7 @@ One module per language (`stackwise.toolchains.<language>`), each with:
 
 from __future__ import annotations
 
+import fcntl
 import importlib
 import os
 from pathlib import Path
@@ -31,7 +32,11 @@ def module(language: str) -> ModuleType:
 
 
 def environment(language: str, env: dict[str, str]) -> dict[str, str]:
-    return dict(module(language).environment(dict(env)))
+    """The language module's environment, one process at a time: parallel test workers
+    must not install the same toolchain into the cache at once."""
+    with (cache_dir() / f".{language}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return dict(module(language).environment(dict(env)))
 
 
 def static_checks(language: str, project: Path) -> list[list[str]]:

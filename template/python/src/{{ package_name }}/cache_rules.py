@@ -14,6 +14,7 @@ share between threads (the sync client) and between tasks (the async one).
 import logging
 import threading
 import time
+from typing import TypedDict
 
 from redis.exceptions import RedisError
 
@@ -29,8 +30,15 @@ ERRORS = (RedisError, OSError)
 """What a Redis call raises when Redis is away; cache.py catches exactly these."""
 
 
-def client_options(settings: Settings) -> dict[str, object]:
+class ClientOptions(TypedDict):
     """Redis.from_url(...) keywords, for either client (each adds its own no-retry Retry)."""
+
+    url: str
+    socket_timeout: float
+    socket_connect_timeout: float
+
+
+def client_options(settings: Settings) -> ClientOptions:
     return {
         "url": settings.redis_url,
         "socket_timeout": SOCKET_TIMEOUT_SECONDS,

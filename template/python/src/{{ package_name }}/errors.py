@@ -8,7 +8,9 @@ MESSAGES = {
     "missing": "is required",
     "extra_forbidden": "is not an allowed field",
     "json_invalid": "is not valid JSON",
+    "string_pattern_mismatch": "must not contain a NUL character",
 }
+INVALID_UTF8 = {"body": "is not valid UTF-8"}
 
 
 class DatabaseUnavailable(Exception):

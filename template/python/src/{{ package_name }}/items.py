@@ -10,6 +10,10 @@ NAME_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 2000
 LIST_LIMIT_DEFAULT = 20
 LIST_LIMIT_MAX = 100
+LIST_OFFSET_MAX = 2_147_483_647
+"""The largest offset a client may ask for, the same on every stack and database."""
+NO_NUL = r"^[^\x00]*$"
+"""Text fields hold no NUL character (PostgreSQL's text cannot store one)."""
 
 Item = dict[str, Any]
 """An item as clients see it: id, name, description, created_at, processed_at."""
@@ -20,8 +24,17 @@ class ItemIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH)
-    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
+    name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH, pattern=NO_NUL)
+    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH, pattern=NO_NUL)
+
+
+def is_json(content_type: str | None) -> bool:
+    """Whether a request body is labelled JSON: application/json or application/*+json,
+    parameters (charset) allowed. Any other body is answered 415."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
 
 
 def rfc3339(moment: datetime) -> str:

@@ -1,0 +1,226 @@
+"""`stackwise bench --generate`: generation and update timed beside bare Copier, interleaved.
+
+Each round runs every contender once, in a rotating order, so that a busy machine slows
+them alike; the table gives medians and the ratio to the bare template. The bare template
+has the same files as a generated project, byte for byte, copied verbatim (no Jinja) and
+one question: what any Copier template of that size costs. Every template is read from a
+plain directory, as the installed wheel reads its own; updates go between two git tags.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from stackwise.questionnaire import template_root
+
+ANSWERS = ["--defaults", "--ml-ai"]  # stackwise new; plain Copier gets the same as --data
+COPIER = [sys.executable, "-m", "copier"]
+STACKWISE = [sys.executable, "-m", "stackwise.cli"]
+GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com"]
+
+
+@dataclass
+class Contender:
+    name: str
+    run: Callable[[Path], list[str]]  # a fresh directory -> the command to time there
+    prepare: Callable[[Path], None] = lambda _: None  # untimed set-up in that directory
+
+
+def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)}: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+    return elapsed
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run([*GIT, *args], cwd=cwd, check=True, capture_output=True)
+
+
+def _commit_tag(repo: Path, tag: str) -> None:
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", tag)
+    _git(repo, "tag", tag)
+
+
+def _export(dest: Path) -> Path:
+    """This template as a plain directory (what the wheel ships)."""
+    root = template_root()
+    dest.mkdir(parents=True)
+    shutil.copy2(root / "copier.yml", dest / "copier.yml")
+    for name in ("template", "partials"):
+        shutil.copytree(root / name, dest / name)
+    return dest
+
+
+def _bare(project: Path, dest: Path) -> Path:
+    """A template of the same files as `project`, verbatim, with one question."""
+    shutil.copytree(project, dest, ignore=shutil.ignore_patterns(".git", ".copier-answers.yml"))
+    (dest / "copier.yml").write_text(
+        "_answers_file: .copier-answers.yml\nproject_name:\n  type: str\n  default: svc\n"
+    )
+    (dest / "{{ _copier_conf.answers_file }}.jinja").write_text(
+        "{{ _copier_answers | to_nice_yaml -}}\n"
+    )
+    return dest
+
+
+def _release_two(repo: Path, ignore: Path) -> None:
+    """Tag v1.0.0, then v1.1.0 with one line more in the generated .gitignore."""
+    _git(repo, "init", "-q")
+    _commit_tag(repo, "v1.0.0")
+    ignore.write_text(ignore.read_text() + ".bench-cache/\n")
+    _commit_tag(repo, "v1.1.0")
+
+
+def measure(rounds: int, log: Callable[[str], None]) -> tuple[Table, Table]:
+    work = Path(tempfile.mkdtemp(prefix="stackwise-bench-generate-"))
+    env = {**os.environ, "STACKWISE_TEMPLATE": str(work / "stackwise")}
+    env.pop("STACKWISE_TEMPLATE_URL", None)
+    try:
+        plain = _export(work / "stackwise")
+        sample = work / "sample"
+        _run([*STACKWISE, "new", str(sample / "svc"), *ANSWERS], work, env)
+        bare = _bare(sample / "svc", work / "bare")
+        files = sum(1 for p in (sample / "svc").rglob("*") if p.is_file())
+        copy = [
+            Contender("stackwise new", lambda d: [*STACKWISE, "new", str(d / "svc"), *ANSWERS]),
+            Contender(
+                "copier copy (this template)",
+                lambda d: [
+                    *COPIER,
+                    "copy",
+                    "-q",
+                    "--defaults",
+                    "-d",
+                    "ml_ai=true",
+                    str(plain),
+                    str(d / "svc"),
+                ],
+            ),
+            Contender(
+                "copier copy (bare template)",
+                lambda d: [*COPIER, "copy", "-q", "--defaults", str(bare), str(d / "svc")],
+            ),
+        ]
+        log(f"copy: {files} files, {rounds} rounds")
+        copy_table = _table(
+            f"generate a project ({files} files), median of {rounds}",
+            _rounds(copy, rounds, work / "copy", env),
+            "copier copy (bare template)",
+        )
+
+        # Updates: each template as a git repository with two tags, each project generated
+        # from the first tag and committed, copied afresh for every timed update.
+        upstream = shutil.copytree(plain, work / "upstream")
+        _release_two(upstream, upstream / "template" / "python" / ".gitignore")
+        bare_upstream = shutil.copytree(bare, work / "bare-upstream")
+        _release_two(bare_upstream, bare_upstream / ".gitignore")
+        projects = work / "projects"
+        _run(
+            [
+                *STACKWISE,
+                "new",
+                str(projects / "svc"),
+                *ANSWERS,
+                "--template",
+                str(upstream),
+                "--vcs-ref",
+                "v1.0.0",
+            ],
+            work,
+            env,
+        )
+        _run(
+            [
+                *COPIER,
+                "copy",
+                "-q",
+                "--defaults",
+                "--vcs-ref",
+                "v1.0.0",
+                str(bare_upstream),
+                str(projects / "bare"),
+            ],
+            work,
+            env,
+        )
+        for project in ("svc", "bare"):
+            _git(projects / project, "init", "-q")
+            _git(projects / project, "add", "-A")
+            _git(projects / project, "commit", "-qm", "generated")
+
+        def fresh(name: str) -> Callable[[Path], None]:
+            def prepare(where: Path) -> None:
+                shutil.copytree(projects / name, where / "p", symlinks=True)
+
+            return prepare
+
+        update = [
+            Contender(
+                "stackwise update", lambda d: [*STACKWISE, "update", str(d / "p")], fresh("svc")
+            ),
+            Contender(
+                "copier update (this template)",
+                lambda d: [*COPIER, "update", "-q", "--defaults", str(d / "p")],
+                fresh("svc"),
+            ),
+            Contender(
+                "copier update (bare template)",
+                lambda d: [*COPIER, "update", "-q", "--defaults", str(d / "p")],
+                fresh("bare"),
+            ),
+        ]
+        log(f"update: v1.0.0 -> v1.1.0, {rounds} rounds")
+        update_table = _table(
+            f"update a project to the next release, median of {rounds}",
+            _rounds(update, rounds, work / "update", env),
+            "copier update (bare template)",
+        )
+        return copy_table, update_table
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _rounds(
+    contenders: list[Contender], rounds: int, base: Path, env: dict[str, str]
+) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {c.name: [] for c in contenders}
+    for i in range(rounds):
+        order = contenders[i % len(contenders) :] + contenders[: i % len(contenders)]
+        for contender in order:
+            where = base / f"{i}-{contenders.index(contender)}"
+            where.mkdir(parents=True)
+            contender.prepare(where)
+            times[contender.name].append(_run(contender.run(where), where, env))
+            shutil.rmtree(where, ignore_errors=True)
+    return times
+
+
+def _table(title: str, times: dict[str, list[float]], baseline: str) -> Table:
+    table = Table("command", "median s", "min s", f"ratio to {baseline}", title=title)
+    floor = statistics.median(times[baseline])
+    for name, samples in times.items():
+        median = statistics.median(samples)
+        table.add_row(name, f"{median:.3f}", f"{min(samples):.3f}", f"{median / floor:.2f}")
+    return table
+
+
+def bench_generate(rounds: int) -> None:
+    console = Console(stderr=True)
+    for table in measure(rounds, console.print):
+        Console(width=120).print(table)
