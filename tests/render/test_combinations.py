@@ -61,10 +61,12 @@ def test_every_stack_prints_and_parses_back() -> None:
 
 @pytest.mark.parametrize(("text", "reason"), REFUSED_BY_RULE)
 def test_rules_refuse_with_their_name_and_reason(text: str, reason: str) -> None:
-    """Once its language is offered, a stack a rule names is refused with that rule."""
+    """Once its language and framework are offered, a stack a rule names is refused with
+    that rule."""
     stack = Stack.parse(text, Q.catalog)
     assert stack not in IMPLEMENTED
-    if Q.catalog["languages"][stack.language]["status"] == "implemented":
+    lang = Q.catalog["languages"][stack.language]
+    if lang["status"] == lang["frameworks"][stack.framework]["status"] == "implemented":
         assert reason in Q.refusal(stack)
 
 
