@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
@@ -20,12 +21,14 @@ from rich.table import Table
 from stackwise import require_extra
 from stackwise.questionnaire import Questionnaire
 from stackwise.services.apt import install
-from stackwise.smoke import Run, SmokeFailure, ci_sample, implemented
+from stackwise.smoke import Run, SmokeFailure, ci_sample, free_port, implemented
 from stackwise.stack import Stack
 
 console = Console(stderr=True)
 RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
 LATENCY = re.compile(r"Latency\s+([\d.]+\w+)")
+BARE_APPS = Path(__file__).parent / "bare_apps"
+BARE_APP = {"fastapi": "fastapi_app.py", "flask": "gunicorn_app.py", "django": "gunicorn_app.py"}
 
 
 def wrk(url: str, seconds: int, connections: int) -> tuple[float, str]:
@@ -41,7 +44,48 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, str]:
     return (float(rps.group(1)) if rps else 0.0), (latency.group(1) if latency else "?")
 
 
-def measure(stack: Stack, workdir: Path, seconds: int, connections: int) -> dict[str, str]:
+def start_bare(run: Run, app: str) -> tuple[subprocess.Popen[bytes], str]:
+    """The framework's bare app (bare_apps/), in the project's environment, on a free port."""
+    shutil.copy(BARE_APPS / app, run.project / f".bench-{app}")
+    env = {**run.env, "PORT": str(free_port())}
+    uv = shutil.which("uv", path=env["PATH"]) or "uv"
+    with (run.project / ".smoke-bare.log").open("w") as sink:
+        proc = subprocess.Popen(
+            [uv, "run", "--no-sync", "python", f".bench-{app}", run.stack.framework],
+            cwd=run.project,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{env['PORT']}"
+    try:
+        _wait_up(proc, f"{base}/health", run.project / ".smoke-bare.log")
+    except BaseException:
+        Run.kill([proc])
+        raise
+    return proc, base
+
+
+def _wait_up(proc: subprocess.Popen[bytes], url: str, log: Path, seconds: float = 60) -> None:
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    tail = "\n".join(log.read_text().splitlines()[-30:])
+    raise SmokeFailure("bench", f"the bare app did not answer {url}:\n{tail}")
+
+
+def measure(
+    stack: Stack, workdir: Path, seconds: int, connections: int, rounds: int
+) -> dict[str, str]:
+    """wrk on the stack's and a bare app's GET /health, alternately; then a cached item."""
     import httpx  # the test extra, imported when used so that the CLI runs without it
 
     run = Run(stack, workdir, lambda _: None)
@@ -49,6 +93,11 @@ def measure(stack: Stack, workdir: Path, seconds: int, connections: int) -> dict
         run.prepare()
         procs = run.start()
         try:
+            app = BARE_APP.get(stack.framework)
+            bare_base = ""
+            if app:
+                bare, bare_base = start_bare(run, app)
+                procs.append(bare)
             base = f"http://127.0.0.1:{run.env['PORT']}"
             item = httpx.post(f"{base}/items", json={"name": "bench"}).json()["id"]
             deadline = time.monotonic() + 20
@@ -56,7 +105,13 @@ def measure(stack: Stack, workdir: Path, seconds: int, connections: int) -> dict
                 if time.monotonic() > deadline:
                     raise SmokeFailure("bench", "the item never became a cache HIT")
                 time.sleep(0.2)
-            health, health_latency = wrk(f"{base}/health", seconds, connections)
+            health: list[float] = []
+            floor: list[float] = []
+            for i in range(rounds):
+                pair = [(health, base), (floor, bare_base)] if app else [(health, base)]
+                for samples, url in pair if i % 2 == 0 else pair[::-1]:
+                    samples.append(wrk(f"{url}/health", seconds, connections)[0])
+            _, health_latency = wrk(f"{base}/health", seconds, connections)
             cached, cached_latency = wrk(f"{base}/items/{item}", seconds, connections)
         finally:
             Run.kill(procs)
@@ -65,7 +120,9 @@ def measure(stack: Stack, workdir: Path, seconds: int, connections: int) -> dict
         run.remove()
     return {
         "stack": str(stack),
-        "health": f"{health:,.0f}",
+        "health": f"{statistics.median(health):,.0f}",
+        "bare": f"{statistics.median(floor):,.0f}" if floor else "-",
+        "ratio": f"{statistics.median(health) / statistics.median(floor):.2f}" if floor else "-",
         "health_latency": health_latency,
         "cached": f"{cached:,.0f}",
         "cached_latency": cached_latency,
@@ -90,9 +147,10 @@ def bench_command(
             "template and of a bare one, interleaved",
         ),
     ] = False,
-    rounds: Annotated[int, typer.Option(help="With --generate: runs of each command")] = 7,
+    rounds: Annotated[int, typer.Option(help="Runs of each measurement (medians)")] = 5,
 ) -> None:
-    """Requests per second on GET /health and a cached GET /items/{id}, per stack, on loopback.
+    """Requests per second on GET /health against a bare app of the same framework and server
+    settings (alternating runs), and on a cached GET /items/{id}, per stack, on loopback.
 
     Example: [bold]stackwise bench fastapi/sqlalchemy/postgresql/rabbitmq --seconds 5[/]
     or [bold]stackwise bench --generate[/]
@@ -112,15 +170,17 @@ def bench_command(
     table = Table(
         "stack",
         "GET /health req/s",
+        "bare app req/s",
+        "ratio",
         "latency",
         "cached GET /items/{id} req/s",
         "latency",
-        title=f"wrk -t2 -c{connections} -d{seconds}s on loopback",
+        title=f"wrk -t2 -c{connections} -d{seconds}s on loopback, /health medians of {rounds}",
     )
     for stack in chosen:
         console.print(f"benchmarking {stack} ...")
         try:
-            row = measure(stack, workdir, seconds, connections)
+            row = measure(stack, workdir, seconds, connections, rounds)
         except SmokeFailure as failure:
             console.print(
                 f"[red]{stack}: {failure.step} failed[/]\n{failure.output}",
@@ -129,6 +189,8 @@ def bench_command(
             )
             continue
         table.add_row(
-            row["stack"], row["health"], row["health_latency"], row["cached"], row["cached_latency"]
+            *(row[k] for k in ("stack", "health", "bare", "ratio", "health_latency")),
+            row["cached"],
+            row["cached_latency"],
         )
     Console(width=140).print(table)

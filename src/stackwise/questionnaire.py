@@ -53,7 +53,12 @@ def _jinja() -> Environment:
 
 @cache
 def _template(source: str) -> Template:
+    """A question's Jinja, compiled once a process (the CLI resolves more than once)."""
     return _jinja().from_string(source)
+
+
+def _yaml(text: str) -> Any:
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @dataclass(frozen=True)
@@ -91,14 +96,14 @@ class Question:
         if self.type == "bool":
             return _truthy(value)
         if self.type == "yaml" and isinstance(value, str):
-            return yaml.safe_load(value)
+            return _yaml(value)
         return value if value is None or self.type == "yaml" else str(value)
 
     def choices(self, context: dict[str, Any]) -> list[Choice]:
         raw = self.spec.get("choices")
         if not raw:
             return []
-        parsed = yaml.safe_load(self._render(raw, context)) if isinstance(raw, str) else raw
+        parsed = _yaml(self._render(raw, context)) if isinstance(raw, str) else raw
         result = []
         for label, item in (parsed or {}).items():
             if isinstance(item, dict):
@@ -136,7 +141,7 @@ class Questionnaire:
 
     @classmethod
     def load(cls, root: Path | None = None) -> Questionnaire:
-        data = yaml.safe_load(((root or template_root()) / "copier.yml").read_text())
+        data = _yaml(((root or template_root()) / "copier.yml").read_text())
         questions = {
             name: Question(name, spec)
             for name, spec in data.items()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import os
 import socket
 import sys
 import threading
@@ -89,25 +90,52 @@ class PostgresCounter:
 class MongoCounter:
     """Established TCP connections from this host to the MongoDB server, from the kernel's
     socket tables. A server does not tell one client's connections from another's, so
-    this needs the service on this host and no other client of that server running."""
+    this needs the service on this host; with CONTRACT_SERVICE_DIR only the sockets of
+    processes working in that directory count (other clients of the server may run),
+    without it no other client of that server may be running."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, service_dir: str | None) -> None:
         parts = urlsplit(database_url)
         if parts.scheme != "mongodb" or "," in parts.netloc:
             pytest.skip("MongoDB pool check: needs a single-host mongodb:// DATABASE_URL")
         port = parts.port or 27017
         infos = socket.getaddrinfo(parts.hostname or "localhost", port, type=socket.SOCK_STREAM)
         self.server = {(ipaddress.ip_address(info[4][0]), port) for info in infos}
+        self.service_dir = Path(service_dir).resolve() if service_dir else None
 
     def __call__(self) -> int:
-        return sum(1 for remote in established_remotes() if remote in self.server)
+        owned = service_sockets(self.service_dir) if self.service_dir else None
+        return sum(
+            1
+            for remote, inode in established_remotes()
+            if remote in self.server and (owned is None or inode in owned)
+        )
 
     def close(self) -> None:
         pass
 
 
-def established_remotes() -> Iterator[tuple[IPAddress, int]]:
-    """The remote end of every established TCP connection in this network namespace."""
+def service_sockets(directory: Path) -> set[int]:
+    """Inodes of the sockets open in processes whose working directory is `directory` or
+    below (`make run` and `make worker` run there, and so do their children)."""
+    inodes: set[int] = set()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cwd = (proc / "cwd").resolve(strict=True)
+            if cwd != directory and directory not in cwd.parents:
+                continue
+            links = [os.readlink(fd) for fd in (proc / "fd").iterdir()]
+        except OSError:  # gone, or not ours to read
+            continue
+        inodes.update(int(link[8:-1]) for link in links if link.startswith("socket:["))
+    return inodes
+
+
+def established_remotes() -> Iterator[tuple[tuple[IPAddress, int], int]]:
+    """The remote end and the socket inode of every established TCP connection in this
+    network namespace."""
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             lines = Path(table).read_text().splitlines()[1:]
@@ -118,7 +146,7 @@ def established_remotes() -> Iterator[tuple[IPAddress, int]]:
             if fields[3] != "01":  # TCP_ESTABLISHED
                 continue
             address, port = fields[2].split(":")
-            yield kernel_address(address), int(port, 16)
+            yield (kernel_address(address), int(port, 16)), int(fields[9])
 
 
 def kernel_address(hex_address: str) -> IPAddress:
@@ -196,7 +224,7 @@ def test_connections_never_exceed_pool_max(
     elif is_mongo(config):
         if urlsplit(config.base_url).hostname not in LOOPBACK:
             pytest.skip("MongoDB pool check: needs the service on this host (CONTRACT_BASE_URL)")
-        counter = MongoCounter(config.database_url or "")
+        counter = MongoCounter(config.database_url or "", config.service_dir)
         # MongoDB drivers keep their server monitors' connections outside the pool.
         limit += MONGO_MONITOR_CONNECTIONS * config.processes
     else:

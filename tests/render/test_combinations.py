@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 import subprocess
 import sys
@@ -176,3 +178,33 @@ def test_unimplemented_is_refused(stack: Stack, root: Path, tmp_path: Path) -> N
     with pytest.raises(ValueError, match=re.escape(reason)):
         render(root, tmp_path / "demo-svc", data_for(stack))
     assert not (tmp_path / "demo-svc").exists()
+
+
+# Outside checkers, as the generated project's users would run them: zizmor and actionlint
+# on the workflow (actionlint runs shellcheck on its `run:` scripts), hadolint on the
+# Dockerfile. zizmor, hadolint and shellcheck come from PyPI; actionlint from the Go proxy.
+ACTIONLINT = "github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="session")
+def actionlint() -> Path:
+    target = toolchains.cache_dir() / "bin"
+    binary = target / "actionlint"
+    with (toolchains.cache_dir() / ".actionlint.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not binary.is_file():
+            env = {**os.environ, "GOBIN": str(target)}
+            subprocess.run(["go", "install", ACTIONLINT], env=env, check=True, capture_output=True)
+    return binary
+
+
+def test_outside_checkers_find_nothing(rendered: Path, actionlint: Path) -> None:
+    workflow = ".github/workflows/ci.yml"
+    for command in (
+        [str(BIN / "zizmor"), "--offline", "--quiet", workflow],
+        [str(actionlint), "-shellcheck", str(BIN / "shellcheck"), workflow],
+        [str(BIN / "hadolint"), "Dockerfile"],
+    ):
+        proc = subprocess.run(command, cwd=rendered, capture_output=True, text=True)
+        assert proc.returncode == 0, f"{' '.join(command)}\n{proc.stdout}{proc.stderr}"

@@ -100,10 +100,20 @@ def test_hostile_directory_name_is_refused(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_unimplemented_stack_is_refused(tmp_path: Path) -> None:
-    code, output = invoke("new", str(tmp_path / "svc"), "--defaults", "--language", "go")
+def test_refused_stack_is_refused_with_its_reason(tmp_path: Path) -> None:
+    code, output = invoke(
+        "new",
+        str(tmp_path / "svc"),
+        "--defaults",
+        "--language",
+        "python",
+        "--framework",
+        "django",
+        "--database",
+        "mongodb",
+    )
     assert code == 1
-    assert "not implemented yet" in output
+    assert "unsupported (django-mongodb-needs-mongodb)" in output
     assert list(tmp_path.iterdir()) == []
 
 

@@ -106,7 +106,10 @@ def test_implemented_stack_resolves_strictly() -> None:
             },
             "orm: 'sqlalchemy' is not one of: pymongo",
         ),
-        ({"language": "go"}, "language: Go is listed but not implemented yet"),
+        (
+            {"language": "python", "framework": "django", "database": "mongodb"},
+            "database: unsupported (django-mongodb-needs-mongodb)",
+        ),
         ({"colour": "blue"}, "unknown question(s): colour"),
     ],
 )
