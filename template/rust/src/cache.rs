@@ -1,6 +1,10 @@
 //! Redis cache-aside for `GET /items/{id}`: key `<QUEUE_PREFIX>:item:<id>`, TTL
-//! `CACHE_TTL_SECONDS`. Never raises: with Redis away every read is a `Bypass`.
+//! `CACHE_TTL_SECONDS`. Never raises: with Redis away every read is a `Bypass`. An
+//! invalidation that failed is remembered and done before the next read, so Redis coming
+//! back cannot serve a copy that a `PUT` or `DELETE` made stale meanwhile.
 
+use std::collections::HashSet;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use redis::AsyncCommands;
@@ -13,6 +17,8 @@ use crate::domain::Item;
 
 /// Every Redis call answers within this, or the cache is skipped for that request.
 const CALL_TIMEOUT: Duration = Duration::from_millis(500);
+/// Failed invalidations kept at the most (each is one key).
+const MAX_PENDING_INVALIDATIONS: usize = 10_000;
 
 /// The `X-Cache` header of `GET /items/{id}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +45,8 @@ pub struct Cache {
     manager: OnceCell<ConnectionManager>,
     prefix: String,
     ttl_seconds: u64,
+    /// Keys whose invalidation failed, deleted before the next read.
+    pending: Mutex<HashSet<String>>,
 }
 
 pub fn key(prefix: &str, id: &str) -> String {
@@ -55,6 +63,7 @@ impl Cache {
             manager: OnceCell::new(),
             prefix: settings.queue_prefix.clone(),
             ttl_seconds: settings.cache_ttl_seconds,
+            pending: Mutex::new(HashSet::new()),
         }
     }
 
@@ -95,7 +104,32 @@ impl Cache {
         }
     }
 
+    fn pending(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Deletes the keys whose invalidation failed; false while Redis still refuses.
+    async fn invalidate_pending(&self) -> bool {
+        let keys: Vec<String> = self.pending().iter().cloned().collect();
+        if keys.is_empty() {
+            return true;
+        }
+        let batch = keys.clone();
+        let deleted: Option<()> = self.call(|mut c| async move { c.del(batch).await }).await;
+        if deleted.is_none() {
+            return false;
+        }
+        let mut pending = self.pending();
+        for key in &keys {
+            pending.remove(key);
+        }
+        true
+    }
+
     pub async fn get(&self, id: &str) -> (Option<Item>, CacheStatus) {
+        if !self.invalidate_pending().await {
+            return (None, CacheStatus::Bypass);
+        }
         let key = key(&self.prefix, id);
         let cached: Option<Option<Vec<u8>>> =
             self.call(|mut c| async move { c.get(key).await }).await;
@@ -117,7 +151,14 @@ impl Cache {
 
     pub async fn delete(&self, id: &str) {
         let key = key(&self.prefix, id);
-        let _: Option<()> = self.call(|mut c| async move { c.del(key).await }).await;
+        let target = key.clone();
+        let deleted: Option<()> = self.call(|mut c| async move { c.del(target).await }).await;
+        if deleted.is_none() {
+            let mut pending = self.pending();
+            if pending.len() < MAX_PENDING_INVALIDATIONS {
+                pending.insert(key);
+            }
+        }
     }
 
     pub async fn ping(&self) -> bool {
