@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from stackwise import require_extra
+from stackwise import require_extra, toolchains
 from stackwise.questionnaire import Questionnaire
 from stackwise.services.apt import install
 from stackwise.smoke import Run, SmokeFailure, ci_sample, free_port, implemented
@@ -27,8 +27,6 @@ from stackwise.stack import Stack
 console = Console(stderr=True)
 RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
 LATENCY = re.compile(r"Latency\s+([\d.]+\w+)")
-BARE_APPS = Path(__file__).parent / "bare_apps"
-BARE_APP = {"fastapi": "fastapi_app.py", "flask": "gunicorn_app.py", "django": "gunicorn_app.py"}
 
 
 def wrk(url: str, seconds: int, connections: int) -> tuple[float, str]:
@@ -44,14 +42,15 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, str]:
     return (float(rps.group(1)) if rps else 0.0), (latency.group(1) if latency else "?")
 
 
-def start_bare(run: Run, app: str) -> tuple[subprocess.Popen[bytes], str]:
-    """The framework's bare app (bare_apps/), in the project's environment, on a free port."""
-    shutil.copy(BARE_APPS / app, run.project / f".bench-{app}")
+def start_bare(run: Run) -> tuple[subprocess.Popen[bytes], str]:
+    """The framework's bare app (bare_apps/<language>/), built with the project's own
+    toolchain and dependency versions, on a free port."""
+    command = toolchains.bare_app(run.stack.language, run.project, run.stack.framework)
     env = {**run.env, "PORT": str(free_port())}
-    uv = shutil.which("uv", path=env["PATH"]) or "uv"
-    with (run.project / ".smoke-bare.log").open("w") as sink:
+    log = run.project / ".smoke-bare.log"
+    with log.open("w") as sink:
         proc = subprocess.Popen(
-            [uv, "run", "--no-sync", "python", f".bench-{app}", run.stack.framework],
+            command,
             cwd=run.project,
             env=env,
             stdout=sink,
@@ -60,14 +59,14 @@ def start_bare(run: Run, app: str) -> tuple[subprocess.Popen[bytes], str]:
         )
     base = f"http://127.0.0.1:{env['PORT']}"
     try:
-        _wait_up(proc, f"{base}/health", run.project / ".smoke-bare.log")
+        _wait_up(proc, f"{base}/health", log)
     except BaseException:
         Run.kill([proc])
         raise
     return proc, base
 
 
-def _wait_up(proc: subprocess.Popen[bytes], url: str, log: Path, seconds: float = 60) -> None:
+def _wait_up(proc: subprocess.Popen[bytes], url: str, log: Path, seconds: float = 300) -> None:
     import httpx
 
     deadline = time.monotonic() + seconds
@@ -91,13 +90,13 @@ def measure(
     run = Run(stack, workdir, lambda _: None)
     try:
         run.prepare()
-        procs = run.start()
+        env = toolchains.bench_env(stack.language)
+        if run.has_target("build"):  # before start(), whose wait allows no compile
+            run.step("build", ["make", "build"], env={**run.env, **env})
+        procs = run.start(**env)
         try:
-            app = BARE_APP.get(stack.framework)
-            bare_base = ""
-            if app:
-                bare, bare_base = start_bare(run, app)
-                procs.append(bare)
+            bare, bare_base = start_bare(run)
+            procs.append(bare)
             base = f"http://127.0.0.1:{run.env['PORT']}"
             item = httpx.post(f"{base}/items", json={"name": "bench"}).json()["id"]
             deadline = time.monotonic() + 20
@@ -108,7 +107,7 @@ def measure(
             health: list[float] = []
             floor: list[float] = []
             for i in range(rounds):
-                pair = [(health, base), (floor, bare_base)] if app else [(health, base)]
+                pair = [(health, base), (floor, bare_base)]
                 for samples, url in pair if i % 2 == 0 else pair[::-1]:
                     samples.append(wrk(f"{url}/health", seconds, connections)[0])
             _, health_latency = wrk(f"{base}/health", seconds, connections)
@@ -121,8 +120,8 @@ def measure(
     return {
         "stack": str(stack),
         "health": f"{statistics.median(health):,.0f}",
-        "bare": f"{statistics.median(floor):,.0f}" if floor else "-",
-        "ratio": f"{statistics.median(health) / statistics.median(floor):.2f}" if floor else "-",
+        "bare": f"{statistics.median(floor):,.0f}",
+        "ratio": f"{statistics.median(health) / statistics.median(floor):.2f}",
         "health_latency": health_latency,
         "cached": f"{cached:,.0f}",
         "cached_latency": cached_latency,

@@ -180,11 +180,14 @@ class Run:
                 check=False,
             )
 
+    def has_target(self, target: str) -> bool:
+        makefile = (self.project / "Makefile").read_text()
+        return any(line.startswith(f"{target}:") for line in makefile.splitlines())
+
     @property
     def has_worker(self) -> bool:
         """Whether the project runs its consumer as a separate `make worker` process."""
-        makefile = (self.project / "Makefile").read_text()
-        return any(line.startswith("worker:") for line in makefile.splitlines())
+        return self.has_target("worker")
 
     def start(self, **overrides: str) -> list[subprocess.Popen[bytes]]:
         """`make run` (and `make worker`, if any), each in its own session; waits for /health."""

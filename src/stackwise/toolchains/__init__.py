@@ -7,6 +7,12 @@ One module per language (`stackwise.toolchains.<language>`), each with:
   with what the project's `make` targets need (PATH, shared build caches, ...).
 - `static_checks(project) -> list[list[str]]`: tier-1 commands run in a rendered
   project that need no dependency install (formatters, syntax checks).
+- `BENCH_ENV: dict[str, str]`: what `stackwise bench` adds to the service's environment
+  (a release build, say).
+- `bare_app(project, framework) -> list[str]`: copies the framework's least app serving
+  `GET /health` (`stackwise/bare_apps/<language>/`) into a set-up project, and returns
+  the command that serves it on $PORT with the project's dependency versions and the
+  same server settings as its `make run`, for `stackwise bench`'s ratio.
 """
 
 from __future__ import annotations
@@ -41,3 +47,15 @@ def environment(language: str, env: dict[str, str]) -> dict[str, str]:
 
 def static_checks(language: str, project: Path) -> list[list[str]]:
     return list(module(language).static_checks(project))
+
+
+def bench_env(language: str) -> dict[str, str]:
+    return dict(module(language).BENCH_ENV)
+
+
+def bare_app(language: str, project: Path, framework: str) -> list[str]:
+    return list(module(language).bare_app(project, framework))
+
+
+def bare_apps(language: str) -> Path:
+    return Path(__file__).parent.parent / "bare_apps" / language

@@ -64,3 +64,10 @@ def _install_golangci_lint(gobin: Path, env: dict[str, str]) -> None:
 
 def static_checks(project: Path) -> list[list[str]]:
     return [["sh", "-c", 'out="$(gofmt -l .)"; test -z "$out" || { echo "$out"; exit 1; }']]
+
+
+BENCH_ENV: dict[str, str] = {}
+
+
+def bare_app(project: Path, framework: str) -> list[str]:
+    raise NotImplementedError("no bare app for this language yet")

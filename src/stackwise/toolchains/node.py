@@ -82,3 +82,10 @@ def static_checks(project: Path) -> list[list[str]]:
         [python, "-c", "import json,sys; [json.load(open(f)) for f in sys.argv[1:]]", *manifests],
         ["make", "-n", "setup", "migrate", "run", "test", "lint"],
     ]
+
+
+BENCH_ENV: dict[str, str] = {}
+
+
+def bare_app(project: Path, framework: str) -> list[str]:
+    raise NotImplementedError("no bare app for this language yet")

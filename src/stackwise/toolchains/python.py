@@ -7,8 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from stackwise import toolchains
+
 PYTHON = "3.13"
 """The generated projects' .python-version (partials/python/dependencies.jinja)."""
+
+BENCH_ENV: dict[str, str] = {}
+BARE_APP = {"fastapi": "fastapi_app.py", "flask": "gunicorn_app.py", "django": "gunicorn_app.py"}
 
 
 def environment(env: dict[str, str]) -> dict[str, str]:
@@ -49,3 +54,9 @@ def static_checks(project: Path) -> list[list[str]]:
         [sys.executable, "-m", "ruff", "check", "."],
         [sys.executable, "-m", "ruff", "format", "--check", "."],
     ]
+
+
+def bare_app(project: Path, framework: str) -> list[str]:
+    shutil.copy(toolchains.bare_apps("python") / BARE_APP[framework], project / ".bench-app.py")
+    uv = ["uv"] if shutil.which("uv") else [sys.executable, "-m", "uv"]
+    return [*uv, "run", "--no-sync", "python", ".bench-app.py", framework]

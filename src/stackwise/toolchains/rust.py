@@ -57,3 +57,10 @@ def environment(env: dict[str, str]) -> dict[str, str]:
 
 def static_checks(project: Path) -> list[list[str]]:
     return [["cargo", "fmt", "--check", "--manifest-path", str(project / "Cargo.toml")]]
+
+
+BENCH_ENV = {"BUILD_PROFILE": "release"}
+
+
+def bare_app(project: Path, framework: str) -> list[str]:
+    raise NotImplementedError("no bare app for this language yet")
