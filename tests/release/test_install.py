@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,15 @@ def test_uv_tool_install_generates_offline(dist: tuple[Path, Path], tmp_path: Pa
     tools, bin_dir = tmp_path / "tools", tmp_path / "bin"
     env = clean_env(UV_TOOL_DIR=str(tools), UV_TOOL_BIN_DIR=str(bin_dir))
     run([*uv(), "tool", "install", "-q", str(dist[0])], tmp_path, env)
+    work = tmp_path / "work"
+    work.mkdir()
+    generate_offline(bin_dir, work)
+
+
+def test_pipx_install_generates_offline(dist: tuple[Path, Path], tmp_path: Path) -> None:
+    home, bin_dir = tmp_path / "pipx", tmp_path / "bin"
+    env = clean_env(PIPX_HOME=str(home), PIPX_BIN_DIR=str(bin_dir), PIPX_MAN_DIR=str(home / "man"))
+    run([sys.executable, "-m", "pipx", "install", "--quiet", str(dist[0])], tmp_path, env)
     work = tmp_path / "work"
     work.mkdir()
     generate_offline(bin_dir, work)
