@@ -235,8 +235,8 @@ def new(
     if interactive and not _has_terminal():
         raise fail("no terminal to ask on: pass --defaults (and flags or --set) to answer")
     try:
-        q.resolve({"project_name": given["project_name"]}, strict=False)
-        if interactive:
+        if interactive:  # a bad name is refused before any question is asked
+            q.resolve({"project_name": given["project_name"]}, strict=False)
             given = _ask_interactively(q, given)
         answers = q.resolve(given)
     except AnswerError as error:

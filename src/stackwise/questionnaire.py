@@ -61,6 +61,17 @@ def _yaml(text: str) -> Any:
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
+def _parse(path: Path) -> Any:
+    """copier.yml, parsed once a process per version of the file (the CLI and the
+    harness load it often)."""
+    return _parse_version(path.resolve(), path.stat().st_mtime_ns)
+
+
+@cache
+def _parse_version(path: Path, mtime_ns: int) -> Any:
+    return _yaml(path.read_text())
+
+
 @dataclass(frozen=True)
 class Choice:
     label: str
@@ -141,7 +152,7 @@ class Questionnaire:
 
     @classmethod
     def load(cls, root: Path | None = None) -> Questionnaire:
-        data = _yaml(((root or template_root()) / "copier.yml").read_text())
+        data = _parse((root or template_root()) / "copier.yml")
         questions = {
             name: Question(name, spec)
             for name, spec in data.items()

@@ -21,6 +21,7 @@ def test_bench_generate_prints_every_contender() -> None:
     for row in (
         "stackwise new",
         "copier copy (this template)",
+        "copier copy (this template), Copier caching compiled templates",
         "copier copy (bare template)",
         "stackwise update",
         "copier update (this template)",
