@@ -28,7 +28,8 @@ export function checkMethod(method: string, path: string): void {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-function fieldsOf(error: z.ZodError): Record<string, string> {
+/** The 422 answer's `fields`: each bad field and why (unknown ones by name). */
+export function fieldsOf(error: z.ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
