@@ -45,7 +45,10 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, str]:
 def start_bare(run: Run) -> tuple[subprocess.Popen[bytes], str]:
     """The framework's bare app (bare_apps/<language>/), built with the project's own
     toolchain and dependency versions, on a free port."""
-    command = toolchains.bare_app(run.stack.language, run.project, run.stack.framework)
+    try:
+        command = toolchains.bare_app(run.stack.language, run.project, run.stack.framework)
+    except subprocess.CalledProcessError as failure:
+        raise SmokeFailure("bench", f"the bare app did not build:\n{failure.stderr}") from failure
     env = {**run.env, "PORT": str(free_port())}
     log = run.project / ".smoke-bare.log"
     with log.open("w") as sink:

@@ -14,11 +14,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from stackwise import toolchains
 from stackwise.questionnaire import template_root
-from stackwise.toolchains import cache_dir
 
 LINT_MODULE = "github.com/golangci/golangci-lint/v2/cmd/golangci-lint"
 INSTALL_TIMEOUT_SECONDS = 900
+BUILD_TIMEOUT_SECONDS = 600
 
 
 def golangci_lint_version() -> str:
@@ -30,7 +31,7 @@ def golangci_lint_version() -> str:
 
 
 def environment(env: dict[str, str]) -> dict[str, str]:
-    root = cache_dir() / "go"
+    root = toolchains.cache_dir() / "go"
     paths = {"GOMODCACHE": root / "mod", "GOCACHE": root / "build", "GOBIN": root / "bin"}
     for name, path in paths.items():
         path.mkdir(parents=True, exist_ok=True)
@@ -67,7 +68,25 @@ def static_checks(project: Path) -> list[list[str]]:
 
 
 BENCH_ENV: dict[str, str] = {}
+"""`make run` already builds and serves with production settings."""
 
 
 def bare_app(project: Path, framework: str) -> list[str]:
-    raise NotImplementedError("no bare app for this language yet")
+    """Builds the framework's bare app inside the project, so that it compiles against the
+    project's go.mod (same framework version), with the Makefile's flags. The `_bench`
+    directory is outside the project's `./...`, so its build, vet and lint never see it."""
+    source = project / "_bench"
+    source.mkdir(exist_ok=True)
+    shutil.copy(toolchains.bare_apps("go") / f"{framework}.go", source / "main.go")
+    binary = project / "bin" / "bare"
+    env = {**toolchains.environment("go", dict(os.environ)), "CGO_ENABLED": "0"}
+    subprocess.run(
+        ["go", "build", "-trimpath", "-o", str(binary), "./_bench"],
+        cwd=project,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT_SECONDS,
+    )
+    return [str(binary)]
