@@ -65,8 +65,25 @@ def npm_cache() -> Path:
     return path
 
 
+def no_schema_engine() -> Path:
+    """A stand-in for Prisma's native schema engine, which refuses every call.
+
+    The Prisma CLI wants that engine on disk before any command, `prisma generate` included,
+    and downloads it from binaries.prisma.sh (npm's postinstall, then the CLI), which this
+    machine cannot reach. Generating the client never runs it; a command that does need it
+    (`prisma migrate dev`) fails with this message instead of hanging on the download.
+    """
+    path = cache_dir() / "prisma" / "no-schema-engine"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("#!/bin/sh\necho 'no Prisma schema engine on this machine' >&2\nexit 1\n")
+        path.chmod(0o755)
+    return path
+
+
 def environment(env: dict[str, str]) -> dict[str, str]:
     env["PATH"] = f"{node_bin(node_version())}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("PRISMA_SCHEMA_ENGINE_BINARY", str(no_schema_engine()))
     env["npm_config_cache"] = str(npm_cache())
     env["npm_config_update_notifier"] = "false"
     env["npm_config_fund"] = "false"
