@@ -1,4 +1,7 @@
-"""Bare Flask or Django (argv[1]) on gunicorn, with the generated service's server settings."""
+"""Bare Flask or Django (argv[1]) on gunicorn, with the generated service's server settings.
+
+GET /health answers as the service's handler does, with the JSON already encoded, so
+that the two differ only by what the template adds around the handler."""
 
 import os
 import sys
@@ -7,15 +10,17 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+HEALTHY = b'{"status":"ok"}'
+
 
 def flask_app() -> Any:
-    from flask import Flask
+    from flask import Flask, Response
 
     app = Flask(__name__)
 
     @app.get("/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
+    def health() -> Response:
+        return Response(HEALTHY, mimetype="application/json")
 
     return app
 
@@ -23,11 +28,11 @@ def flask_app() -> Any:
 def django_app() -> Any:
     from django.conf import settings
     from django.core.wsgi import get_wsgi_application
-    from django.http import HttpRequest, JsonResponse
+    from django.http import HttpRequest, HttpResponse
     from django.urls import path
 
-    def health(request: HttpRequest) -> JsonResponse:
-        return JsonResponse({"status": "ok"})
+    def health(request: HttpRequest) -> HttpResponse:
+        return HttpResponse(HEALTHY, content_type="application/json")
 
     urls = types.ModuleType("bench_urls")
     urls.urlpatterns = [path("health", health)]  # type: ignore[attr-defined]
@@ -37,7 +42,23 @@ def django_app() -> Any:
         ALLOWED_HOSTS=["*"],
         SECRET_KEY=os.environ.get("SECRET_KEY", "bench"),
         ROOT_URLCONF=urls.__name__,
-        MIDDLEWARE=[],
+        # Django's own defaults, as `django-admin startproject` writes them: the framework
+        # as people deploy it, not less.
+        INSTALLED_APPS=[
+            "django.contrib.auth",
+            "django.contrib.contenttypes",
+            "django.contrib.sessions",
+            "django.contrib.messages",
+        ],
+        MIDDLEWARE=[
+            "django.middleware.security.SecurityMiddleware",
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.common.CommonMiddleware",
+            "django.middleware.csrf.CsrfViewMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
+            "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        ],
     )
     return get_wsgi_application()
 
