@@ -44,12 +44,12 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, str]:
 
 def start_bare(run: Run) -> tuple[subprocess.Popen[bytes], str]:
     """The framework's bare app (bare_apps/<language>/), built with the project's own
-    toolchain and dependency versions, on a free port."""
+    toolchain and dependency versions and the bench's environment, on a free port."""
     try:
         command = toolchains.bare_app(run.stack.language, run.project, run.stack.framework)
     except subprocess.CalledProcessError as failure:
         raise SmokeFailure("bench", f"the bare app did not build:\n{failure.stderr}") from failure
-    env = {**run.env, "PORT": str(free_port())}
+    env = {**run.env, **toolchains.bench_env(run.stack.language), "PORT": str(free_port())}
     log = run.project / ".smoke-bare.log"
     with log.open("w") as sink:
         proc = subprocess.Popen(

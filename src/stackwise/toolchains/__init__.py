@@ -7,8 +7,8 @@ One module per language (`stackwise.toolchains.<language>`), each with:
   with what the project's `make` targets need (PATH, shared build caches, ...).
 - `static_checks(project) -> list[list[str]]`: tier-1 commands run in a rendered
   project that need no dependency install (formatters, syntax checks).
-- `BENCH_ENV: dict[str, str]`: what `stackwise bench` adds to the service's environment
-  (a release build, say).
+- `BENCH_ENV: dict[str, str]`: what `stackwise bench` adds to the environment of the
+  service and of the bare app (a release build, say).
 - `bare_app(project, framework) -> list[str]`: copies the framework's least app serving
   `GET /health` (`stackwise/bare_apps/<language>/`) into a set-up project, and returns
   the command that serves it on $PORT with the project's dependency versions and the

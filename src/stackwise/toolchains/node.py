@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from stackwise import toolchains
 from stackwise.toolchains import cache_dir
 
 PINS = Path(__file__).resolve().parents[3] / "partials" / "node" / "dependencies.jinja"
@@ -101,8 +102,12 @@ def static_checks(project: Path) -> list[list[str]]:
     ]
 
 
-BENCH_ENV: dict[str, str] = {}
+BENCH_ENV = {"NODE_ENV": "production"}
+"""What `make run` exports; the bare app gets it too."""
 
 
 def bare_app(project: Path, framework: str) -> list[str]:
-    raise NotImplementedError("no bare app for this language yet")
+    """bare_apps/node/<framework>.mjs, run from the project root so that it imports the
+    project's node_modules, on the pinned Node with the Makefile's flags."""
+    shutil.copy(toolchains.bare_apps("node") / f"{framework}.mjs", project / ".bench-app.mjs")
+    return [str(node_bin(node_version()) / "node"), "--enable-source-maps", ".bench-app.mjs"]
