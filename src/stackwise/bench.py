@@ -91,12 +91,12 @@ def measure(
     import httpx  # the test extra, imported when used so that the CLI runs without it
 
     run = Run(stack, workdir, lambda _: None)
+    run.env.update(toolchains.bench_env(stack.language))  # setup builds what start() runs
     try:
         run.prepare()
-        env = toolchains.bench_env(stack.language)
         if run.has_target("build"):  # before start(), whose wait allows no compile
-            run.step("build", ["make", "build"], env={**run.env, **env})
-        procs = run.start(**env)
+            run.step("build", ["make", "build"])
+        procs = run.start()
         try:
             bare, bare_base = start_bare(run)
             procs.append(bare)

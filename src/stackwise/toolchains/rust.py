@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from stackwise.toolchains import cache_dir
+from stackwise.toolchains import bare_apps, cache_dir
 
 COMPONENTS = ("clippy", "rustfmt")
 
@@ -62,5 +62,15 @@ def static_checks(project: Path) -> list[list[str]]:
 BENCH_ENV = {"BUILD_PROFILE": "release"}
 
 
+BARE_EXAMPLE = "bench_bare"
+
+
 def bare_app(project: Path, framework: str) -> list[str]:
-    raise NotImplementedError("no bare app for this language yet")
+    """An example target (auto-discovered from examples/, and unlike a second binary it
+    leaves `cargo run` unambiguous), built with the service's lock file, profile and
+    target dir."""
+    examples = project / "examples"
+    examples.mkdir(exist_ok=True)
+    shutil.copy(bare_apps("rust") / f"{framework}.rs", examples / f"{BARE_EXAMPLE}.rs")
+    profile = BENCH_ENV["BUILD_PROFILE"]
+    return ["cargo", "run", "--quiet", "--profile", profile, "--example", BARE_EXAMPLE]
