@@ -1,7 +1,8 @@
-"""`stackwise bench` has a bare app for every implemented framework of the languages whose
-toolchain serves one."""
+"""`stackwise bench` has a bare app for every implemented framework."""
 
 from __future__ import annotations
+
+import pytest
 
 from stackwise import toolchains
 from stackwise.smoke import implemented
@@ -12,9 +13,10 @@ def frameworks(language: str) -> set[str]:
     return {s.framework for s in implemented() if s.language == language}
 
 
-def test_every_node_framework_has_a_bare_app() -> None:
-    files = {path.stem for path in toolchains.bare_apps("node").glob("*.mjs")}
-    assert frameworks("node") <= files
+@pytest.mark.parametrize(("language", "suffix"), [("node", ".mjs"), ("go", ".go"), ("rust", ".rs")])
+def test_every_framework_has_a_bare_app_file(language: str, suffix: str) -> None:
+    files = {path.stem for path in toolchains.bare_apps(language).glob(f"*{suffix}")}
+    assert frameworks(language) <= files
 
 
 def test_every_python_framework_has_a_bare_app() -> None:
