@@ -9,8 +9,13 @@ import sys
 
 import pytest
 
-# One interpreted and one compiled bare app: uv's run and a build inside the project.
-STACKS = ("fastapi/sqlalchemy/postgresql/rabbitmq", "gin/pgx/postgresql/rabbitmq")
+# uv's run, Node's (its production environment left out of setup), and a build inside
+# the project (Rust's release build is left out: a cold one costs CI minutes).
+STACKS = (
+    "fastapi/sqlalchemy/postgresql/rabbitmq",
+    "nestjs/drizzle/postgresql/rabbitmq",
+    "gin/pgx/postgresql/rabbitmq",
+)
 
 
 @pytest.mark.smoke

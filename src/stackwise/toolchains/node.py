@@ -102,12 +102,14 @@ def static_checks(project: Path) -> list[list[str]]:
     ]
 
 
-BENCH_ENV = {"NODE_ENV": "production"}
-"""What `make run` exports; the bare app gets it too."""
+BENCH_ENV: dict[str, str] = {}
+"""`make run` exports NODE_ENV=production itself (setup must not: npm ci would leave out
+the dev dependencies the build needs)."""
 
 
 def bare_app(project: Path, framework: str) -> list[str]:
     """bare_apps/node/<framework>.mjs, run from the project root so that it imports the
     project's node_modules, on the pinned Node with the Makefile's flags."""
     shutil.copy(toolchains.bare_apps("node") / f"{framework}.mjs", project / ".bench-app.mjs")
-    return [str(node_bin(node_version()) / "node"), "--enable-source-maps", ".bench-app.mjs"]
+    node = str(node_bin(node_version()) / "node")
+    return ["env", "NODE_ENV=production", node, "--enable-source-maps", ".bench-app.mjs"]
