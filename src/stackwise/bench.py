@@ -5,18 +5,20 @@ Figures only; nothing here passes or fails on a number. Uses wrk (Debian's packa
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import statistics
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from stackwise import require_extra, toolchains
 from stackwise.questionnaire import Questionnaire
@@ -29,8 +31,35 @@ RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
 LATENCY = re.compile(r"Latency\s+([\d.]+\w+)")
 
 
-def wrk(url: str, seconds: int, connections: int) -> tuple[float, str]:
-    """Requests per second and mean latency of a wrk run against url."""
+REQUESTS = re.compile(r"(\d+) requests in")
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def session_cpu(session: int) -> float:
+    """CPU seconds (user and system) of the live processes in a session: the server's tree."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if int(fields[3]) == session:  # field 6 of proc(5), counted after the comm field
+            total += int(fields[11]) + int(fields[12])
+    return total / TICK
+
+
+@dataclass
+class Load:
+    """One wrk run: requests per second, mean latency, and the server's CPU per request."""
+
+    rps: float
+    latency: str
+    cpu_us: float
+
+
+def wrk(url: str, seconds: int, connections: int, session: int) -> Load:
+    """A wrk run against url, and the CPU the server's session spent on it."""
+    before = session_cpu(session)
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url],
         capture_output=True,
@@ -38,8 +67,14 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, str]:
         check=True,
         timeout=seconds + 30,
     ).stdout
-    rps, latency = RPS.search(out), LATENCY.search(out)
-    return (float(rps.group(1)) if rps else 0.0), (latency.group(1) if latency else "?")
+    cpu = session_cpu(session) - before
+    rps, latency, count = RPS.search(out), LATENCY.search(out), REQUESTS.search(out)
+    requests = int(count.group(1)) if count else 0
+    return Load(
+        float(rps.group(1)) if rps else 0.0,
+        latency.group(1) if latency else "?",
+        cpu / requests * 1e6 if requests else 0.0,
+    )
 
 
 def start_bare(run: Run) -> tuple[subprocess.Popen[bytes], str]:
@@ -107,27 +142,32 @@ def measure(
                 if time.monotonic() > deadline:
                     raise SmokeFailure("bench", "the item never became a cache HIT")
                 time.sleep(0.2)
-            health: list[float] = []
-            floor: list[float] = []
+            health: list[Load] = []
+            floor: list[Load] = []
             for i in range(rounds):
-                pair = [(health, base), (floor, bare_base)]
-                for samples, url in pair if i % 2 == 0 else pair[::-1]:
-                    samples.append(wrk(f"{url}/health", seconds, connections)[0])
-            _, health_latency = wrk(f"{base}/health", seconds, connections)
-            cached, cached_latency = wrk(f"{base}/items/{item}", seconds, connections)
+                pair = [(health, base, procs[0].pid), (floor, bare_base, bare.pid)]
+                for samples, url, session in pair if i % 2 == 0 else pair[::-1]:
+                    samples.append(wrk(f"{url}/health", seconds, connections, session))
+            cached = wrk(f"{base}/items/{item}", seconds, connections, procs[0].pid)
         finally:
             Run.kill(procs)
     finally:
         run.drop_database()
         run.remove()
+    rps = statistics.median(load.rps for load in health)
+    bare_rps = statistics.median(load.rps for load in floor)
+    cpu = statistics.median(load.cpu_us for load in health)
+    bare_cpu = statistics.median(load.cpu_us for load in floor)
     return {
         "stack": str(stack),
-        "health": f"{statistics.median(health):,.0f}",
-        "bare": f"{statistics.median(floor):,.0f}",
-        "ratio": f"{statistics.median(health) / statistics.median(floor):.2f}",
-        "health_latency": health_latency,
-        "cached": f"{cached:,.0f}",
-        "cached_latency": cached_latency,
+        "health": f"{rps:,.0f}",
+        "bare": f"{bare_rps:,.0f}",
+        "ratio": f"{rps / bare_rps:.2f}",
+        "cpu": f"{cpu:.1f} / {bare_cpu:.1f}",
+        "cpu_ratio": f"{bare_cpu / cpu:.2f}" if cpu else "?",
+        "health_latency": health[-1].latency,
+        "cached": f"{cached.rps:,.0f}",
+        "cached_latency": cached.latency,
     }
 
 
@@ -170,10 +210,12 @@ def bench_command(
     chosen = implemented() if all_ else (parsed or ci_sample())
     workdir = Path(tempfile.mkdtemp(prefix="stackwise-bench-"))
     table = Table(
-        "stack",
+        Column("stack", no_wrap=True),
         "GET /health req/s",
         "bare app req/s",
         "ratio",
+        "CPU µs/req (bare)",
+        "CPU ratio",
         "latency",
         "cached GET /items/{id} req/s",
         "latency",
@@ -191,8 +233,9 @@ def bench_command(
             )
             continue
         table.add_row(
-            *(row[k] for k in ("stack", "health", "bare", "ratio", "health_latency")),
+            *(row[k] for k in ("stack", "health", "bare", "ratio", "cpu", "cpu_ratio")),
+            row["health_latency"],
             row["cached"],
             row["cached_latency"],
         )
-    Console(width=140).print(table)
+    Console(width=200).print(table)
