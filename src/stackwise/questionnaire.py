@@ -216,7 +216,14 @@ class Questionnaire:
         return [stack for stack in self.combinations() if not self.refusal(stack)]
 
     def base_context(self) -> dict[str, Any]:
-        return {"catalog": self.catalog, "_folder_name": ""}
+        """The data tables (hidden YAML with a literal default: the catalog, the reserved
+        names), as Copier's context has them before the first question."""
+        tables = {
+            name: q.spec.get("default")
+            for name, q in self.questions.items()
+            if q.type == "yaml" and not isinstance(q.spec.get("default"), str)
+        }
+        return {**tables, "catalog": self.catalog, "_folder_name": ""}
 
     def resolve(self, given: dict[str, Any], *, strict: bool = True) -> dict[str, Any]:
         """Every answer, in copier.yml order: given ones checked, the rest defaulted.
