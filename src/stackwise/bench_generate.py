@@ -121,7 +121,12 @@ def _release_two(repo: Path, ignore: Path) -> None:
 
 def measure(rounds: int, log: Callable[[str], None]) -> tuple[Table, Table]:
     work = Path(tempfile.mkdtemp(prefix="stackwise-bench-generate-"))
-    env = {**os.environ, "STACKWISE_TEMPLATE": str(work / "stackwise")}
+    # stackwise's compiled-template cache: its own here, warmed by the sample's render
+    env = {
+        **os.environ,
+        "STACKWISE_TEMPLATE": str(work / "stackwise"),
+        "STACKWISE_CACHE": str(work / "cache"),
+    }
     env.pop("STACKWISE_TEMPLATE_URL", None)
     try:
         plain = _export(work / "stackwise")
@@ -134,6 +139,17 @@ def measure(rounds: int, log: Callable[[str], None]) -> tuple[Table, Table]:
         _commit_tag(checkout, "v1.0.0")
         copy = [
             Contender("stackwise new", lambda d: [*STACKWISE, "new", str(d / "svc"), *ANSWERS]),
+            Contender(
+                "stackwise new, cold (an empty compiled-template cache)",
+                lambda d: [
+                    "env",
+                    f"STACKWISE_CACHE={d / 'cache'}",
+                    *STACKWISE,
+                    "new",
+                    str(d / "svc"),
+                    *ANSWERS,
+                ],
+            ),
             Contender(
                 "stackwise new (from a git checkout: Copier clones it)",
                 lambda d: [

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from jinja2 import Environment, Template
 
+from stackwise import compiled
 from stackwise.stack import Stack
 
 FLOWCHART = (
@@ -53,8 +54,8 @@ def _jinja() -> Environment:
 
 @cache
 def _template(source: str) -> Template:
-    """A question's Jinja, compiled once a process (the CLI resolves more than once)."""
-    return _jinja().from_string(source)
+    """A question's Jinja, compiled once a process and kept between runs."""
+    return compiled.compile_string(_jinja(), source)
 
 
 def _yaml(text: str) -> Any:

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import tempfile
 import warnings
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,9 +21,8 @@ from copier import VcsRef
 from copier._jinja_ext import SandboxedEnvironment
 from copier._main import Worker
 from copier.errors import DirtyLocalWarning
-from jinja2 import Template, nodes
 
-from stackwise import __version__
+from stackwise import __version__, compiled
 from stackwise.questionnaire import AnswerError, Questionnaire, template_root
 
 CONFLICT_MARK = "<<<<<<< "
@@ -37,40 +36,22 @@ class RenderError(RuntimeError):
 
 
 class _CompiledOnce(Worker):
-    """Copier's worker with each template string compiled once a run.
+    """Copier's worker with its templates compiled once (stackwise.compiled).
 
     Copier compiles a string anew every time it renders one: each question's default,
     choices, `when`, type and validator, each part of each file's path, and the answers
-    file's name once per file, about 500 compiles a project, most of them repeats. A
-    compiled Template renders any context, so the first compile of a string serves the
-    rest of the run (`stackwise bench --generate` measures it against plain Copier). This
-    is the change to propose to Copier itself; the copies and updates inside an update
-    keep it, since Copier makes them with dataclasses.replace().
+    file's name once per file, about 500 compiles a project, most of them repeats. Here
+    each is compiled once a run, and files and strings come from the bytecode cache on
+    later runs (`stackwise bench --generate` measures it against plain Copier). This is
+    the change to propose to Copier itself; the copies inside an update keep it, since
+    Copier makes them with dataclasses.replace().
     """
 
     @cached_property
     def jinja_env(self) -> SandboxedEnvironment:
         env = super().jinja_env
-        compile_string = env.from_string
-        compiled: dict[str, Template] = {}
-
-        def from_string(
-            source: str | nodes.Template,
-            globals: MutableMapping[str, Any] | None = None,
-            template_class: type[Template] | None = None,
-        ) -> Template:
-            if (
-                not isinstance(source, str)
-                or globals is not None
-                or template_class is not None
-                or "yield" in source  # its extension resets its state in the compile
-            ):
-                return compile_string(source, globals, template_class)
-            if source not in compiled:
-                compiled[source] = compile_string(source)
-            return compiled[source]
-
-        env.from_string = from_string  # type: ignore[method-assign]
+        env.bytecode_cache = compiled.bytecode_cache(env)
+        env.from_string = compiled.from_string_once(env)  # type: ignore[method-assign]
         return env
 
 

@@ -20,6 +20,7 @@ def test_bench_generate_prints_every_contender() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     for row in (
         "stackwise new",
+        "stackwise new, cold (an empty compiled-template cache)",
         "copier copy (this template)",
         "copier copy (this template), Copier caching compiled templates",
         "copier copy (bare template)",

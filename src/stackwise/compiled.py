@@ -1,0 +1,120 @@
+"""Compiled Jinja kept for the rest of the run and between runs, as Python keeps
+__pycache__.
+
+Compiling is most of what rendering a project costs: about a hundred template files and
+a few hundred template strings (questions, path parts) a project, most strings several
+times, since Copier compiles a string anew on every render. Here a string is compiled
+once a run, and Jinja's bytecode cache keeps the compiled code of files and strings
+under stackwise's cache directory (`jinja/`), one folder per environment configuration
+(what changes the compiled code besides the source), keyed by the source's checksum, so
+a changed template is compiled afresh. The folder can be deleted at any time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, MutableMapping
+from contextlib import suppress
+from functools import cache
+from hashlib import sha1
+from typing import Any
+
+import jinja2
+from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, Template, nodes
+from jinja2.bccache import Bucket
+
+from stackwise.toolchains import cache_dir
+
+FromString = Callable[..., Template]
+
+
+class _Cache(FileSystemBytecodeCache):
+    def get_bucket(
+        self, environment: Environment, name: str, filename: str | None, source: str
+    ) -> Bucket:
+        bucket = super().get_bucket(environment, name, filename, source)
+        if bucket.code is not None:
+            _as_compiled(environment, source)
+        return bucket
+
+
+def _as_compiled(env: Environment, source: str) -> None:
+    """Run the extensions' preprocess hooks, as a compile does first: an extension may
+    reset its state there (Copier's `yield` tag does)."""
+    env.preprocess(source)
+
+
+def _configuration(env: Environment) -> str:
+    settings = (
+        type(env).__module__,
+        type(env).__qualname__,
+        jinja2.__version__,
+        env.block_start_string,
+        env.block_end_string,
+        env.variable_start_string,
+        env.variable_end_string,
+        env.comment_start_string,
+        env.comment_end_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.newline_sequence,
+        env.keep_trailing_newline,
+        sorted(env.extensions),
+        env.optimized,
+        env.autoescape if isinstance(env.autoescape, bool) else "callable",
+        getattr(env.finalize, "__qualname__", env.finalize),
+        env.is_async,
+    )
+    return sha1(repr(settings).encode()).hexdigest()[:16]
+
+
+def bytecode_cache(env: Environment) -> BytecodeCache | None:
+    """The cache for env's configuration, or None where its folder cannot be made
+    (everything is compiled then, as without a cache)."""
+    return _cache_for(_configuration(env))
+
+
+@cache
+def _cache_for(configuration: str) -> BytecodeCache | None:
+    try:
+        directory = cache_dir() / "jinja" / configuration
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _Cache(str(directory))
+
+
+def compile_string(env: Environment, source: str) -> Template:
+    """env.from_string(source), its code from the bytecode cache when it is there."""
+    store = bytecode_cache(env)
+    if store is None:
+        return env.template_class.from_code(env, env.compile(source), env.make_globals(None))
+    bucket = store.get_bucket(env, sha1(source.encode()).hexdigest(), None, source)
+    if bucket.code is None:
+        bucket.code = env.compile(source)
+        with suppress(OSError):  # a full or read-only disk: compiled again next run
+            store.set_bucket(bucket)
+    return env.template_class.from_code(env, bucket.code, env.make_globals(None))
+
+
+def from_string_once(env: Environment) -> FromString:
+    """A replacement for env.from_string that compiles each source once a run, through
+    the bytecode cache; a call with globals or a template class goes to the original."""
+    original = env.from_string
+    templates: dict[str, Template] = {}
+
+    def from_string(
+        source: str | nodes.Template,
+        globals: MutableMapping[str, Any] | None = None,
+        template_class: type[Template] | None = None,
+    ) -> Template:
+        if not isinstance(source, str) or globals is not None or template_class is not None:
+            return original(source, globals, template_class)
+        if source in templates:
+            _as_compiled(env, source)
+            return templates[source]
+        templates[source] = template = compile_string(env, source)
+        return template
+
+    return from_string
