@@ -85,10 +85,19 @@ def _cache_for(configuration: str) -> BytecodeCache | None:
     return _Cache(str(directory))
 
 
+def _has_syntax(env: Environment, source: str) -> bool:
+    """Whether source is more than text (a path part such as `src`, a type name): plain
+    text compiles at once, and reading it from the cache would cost more."""
+    starts = (env.block_start_string, env.variable_start_string, env.comment_start_string)
+    return any(start in source for start in starts) or bool(
+        env.line_statement_prefix or env.line_comment_prefix
+    )
+
+
 def compile_string(env: Environment, source: str) -> Template:
     """env.from_string(source), its code from the bytecode cache when it is there."""
     store = bytecode_cache(env)
-    if store is None:
+    if store is None or not _has_syntax(env, source):
         return env.template_class.from_code(env, env.compile(source), env.make_globals(None))
     bucket = store.get_bucket(env, sha1(source.encode()).hexdigest(), None, source)
     if bucket.code is None:
