@@ -56,6 +56,7 @@ def run(
     cwd: Path | None = None,
     timeout: float | None = None,
     merge: bool = False,
+    preexec: Callable[[], None] | None = None,
 ) -> str:
     """Run a command to completion and return its stdout (and stderr with `merge`); on
     failure raise ServiceError with `what` and the last line the command printed."""
@@ -70,6 +71,7 @@ def run(
             timeout=timeout,
             stdin=subprocess.DEVNULL,
             check=False,
+            preexec_fn=preexec,
         )
     except FileNotFoundError as exc:
         raise ServiceError(f"{what}: {exc.filename} not found") from exc
