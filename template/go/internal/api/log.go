@@ -103,8 +103,11 @@ func (l *RequestLog) Log(method, path string, status int, started time.Time) {
 	b = strconv.AppendFloat(b, float64(now.Sub(started).Microseconds())/1000, 'f', -1, 64)
 	b = append(b, "}\n"...)
 	_, _ = l.w.Write(b) // a failed write to stdout has nowhere to be reported
-	*buf = b
-	lines.Put(buf)
+	// A huge path's buffer is left to the GC rather than kept.
+	if cap(b) <= 4<<10 {
+		*buf = b
+		lines.Put(buf)
+	}
 }
 
 // appendString appends s as a JSON string: as it is when it needs no escaping (the
