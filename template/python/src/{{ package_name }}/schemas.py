@@ -36,6 +36,10 @@ class Health(Closed):
     status: Literal["ok"]
 
 
+HEALTHY = Health(status="ok").model_dump_json().encode()
+"""The body of GET /health, encoded once."""
+
+
 class Checks(Closed):
     database: Check
     cache: Check
