@@ -23,7 +23,7 @@ const ErrorBody = {
   },
 };
 
-/** GET /health's body (Fastify serializes it by this schema too). */
+/** GET /health's body (also a route's response schema, where the framework serializes by one). */
 export const Health = { type: "object", required: ["status"], properties: { status: { const: "ok" } } };
 
 const Readiness = {
