@@ -1,7 +1,7 @@
 // What every framework does the same way with a request: which methods a path has,
 // reading a JSON item body from raw bytes, reading the paging query.
 import type { z } from "zod";
-import { methodNotAllowed, unsupportedMediaType, validationError } from "./errors.js";
+import { type HttpError, methodNotAllowed, unsupportedMediaType, validationError } from "./errors.js";
 import { ItemInput, Paging } from "./items.js";
 
 /** Every path of the API and its methods (the 405 answer's Allow header). */
@@ -19,11 +19,11 @@ export function allowedMethods(path: string): readonly string[] | undefined {
   return undefined;
 }
 
-/** Throw 405 when `path` exists but does not take `method` (HEAD goes with GET). */
-export function checkMethod(method: string, path: string): void {
+/** The 405 when `path` exists but does not take `method` (HEAD goes with GET). */
+export function wrongMethod(method: string, path: string): HttpError | undefined {
   const allowed = allowedMethods(path);
   const asked = method === "HEAD" ? "GET" : method;
-  if (allowed && !allowed.includes(asked)) throw methodNotAllowed(allowed);
+  return allowed && !allowed.includes(asked) ? methodNotAllowed(allowed) : undefined;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });

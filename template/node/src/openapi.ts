@@ -23,6 +23,9 @@ const ErrorBody = {
   },
 };
 
+/** GET /health's body (also a route's response schema, where the framework serializes by one). */
+export const Health = { type: "object", required: ["status"], properties: { status: { const: "ok" } } };
+
 const Readiness = {
   type: "object",
   required: ["status", "checks"],
@@ -53,7 +56,7 @@ const operations: Record<keyof typeof ROUTES, Record<string, object>> = {
       responses: {
         "200": {
           description: "alive",
-          content: json({ type: "object", required: ["status"], properties: { status: { const: "ok" } } }),
+          content: json(Health),
         },
         ...always,
       },

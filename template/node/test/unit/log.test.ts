@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
+import { describe, it } from "node:test";
+import { promisify } from "node:util";
+
+const LOG = JSON.stringify(new URL("../../src/log.js", import.meta.url).href);
+
+type Line = Record<string, unknown>;
+const parse = (out: string): Line[] =>
+  out
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Line);
+
+/** What a fresh process that runs `code` (log.ts imported as `log`) writes on stdout by its end. */
+async function linesOf(code: string): Promise<Line[]> {
+  const args = ["--input-type=module", "-e", `import * as log from ${LOG};\n${code}`];
+  try {
+    return parse((await promisify(execFile)(process.execPath, args)).stdout);
+  } catch (error) {
+    return parse((error as { stdout: string }).stdout); // a crash: what it wrote before
+  }
+}
+
+describe("log", () => {
+  it("writes the request line with the contract's fields, as JSON", async () => {
+    const [line] = await linesOf(`log.logRequest("GET", '/a"b\\\\c\u00e9', 404, 1.23456);`);
+    assert.ok(line);
+    const { time, ...fields } = line;
+    assert.ok(!Number.isNaN(Date.parse(String(time))));
+    assert.deepEqual(fields, {
+      level: "info",
+      message: "request",
+      method: "GET",
+      path: '/a"b\\cé',
+      status: 404,
+      duration_ms: 1.23,
+    });
+  });
+
+  it("follows the log level", async () => {
+    const lines = await linesOf(`log.setLogLevel("warning"); log.logRequest("GET", "/", 200, 1); log.log.warn("w");`);
+    assert.deepEqual(
+      lines.map((line) => line.message),
+      ["w"],
+    );
+  });
+
+  it("loses nothing on process.exit() or a crash", async () => {
+    const exit = await linesOf(`log.logRequest("GET", "/", 200, 1); process.exit(3);`);
+    assert.equal(exit.length, 1);
+    const crash = await linesOf(`log.log.info("before"); setImmediate(() => { throw new Error("boom"); });`);
+    assert.deepEqual(
+      crash.map((line) => line.message),
+      ["before"],
+    );
+  });
+
+  it("writes soon, not only at exit, while the process runs on", async () => {
+    const code = `import * as log from ${LOG}; log.logRequest("GET", "/", 200, 1); setTimeout(() => {}, 10_000);`;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", code]);
+    try {
+      const [chunk] = (await once(child.stdout, "data")) as [Buffer];
+      const [line] = parse(chunk.toString());
+      assert.equal(line?.message, "request");
+      assert.ok(Date.now() - Date.parse(String(line.time)) < 1000); // 50 ms, with room for a loaded machine
+    } finally {
+      child.kill();
+    }
+  });
+});
