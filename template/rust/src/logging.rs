@@ -1,13 +1,15 @@
 //! JSON logs to stdout, one object per line, at `LOG_LEVEL` (dependencies at warn; lapin's
 //! own connection errors are off, the broker module logs each one once).
 //!
-//! Lines are formatted by hand into tracing's reused buffer and gathered in memory; a
-//! thread writes them out every 100 ms, and the [`Flush`] guard writes the rest when the
-//! program ends. A request's line costs no allocation and no system call.
+//! Lines are formatted by hand into tracing's reused buffer and gathered in memory, in one
+//! buffer per thread; a thread writes them out every 100 ms, and the [`Flush`] guard writes
+//! the rest when the program ends. A request's line costs no allocation, no system call
+//! and no lock shared between threads. Each thread's lines keep their order; lines of
+//! different threads logged within the same 100 ms may come out of order.
 
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use tracing::field::{Field, Visit};
@@ -20,12 +22,27 @@ use tracing_subscriber::registry::LookupSpan;
 
 const FLUSH_EVERY: Duration = Duration::from_millis(100);
 /// Past this many bytes waiting, the thread that logs writes them out itself.
-const MAX_PENDING: usize = 1 << 20;
+const MAX_PENDING: usize = 1 << 18;
 
-/// The lines not yet written.
-static PENDING: Mutex<Vec<u8>> = Mutex::new(Vec::new());
-/// The lines being written; held while writing, so that lines leave in order.
-static WRITING: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+/// One thread's lines not yet written.
+type Lines = Arc<Mutex<Vec<u8>>>;
+
+/// Every thread's lines; held while writing them out, so that flushes do not interleave.
+static SINK: Mutex<Sink> = Mutex::new(Sink { threads: Vec::new(), spare: Vec::new() });
+
+struct Sink {
+    threads: Vec<Lines>,
+    /// Swapped with a thread's buffer to write it out without holding that thread up.
+    spare: Vec<u8>,
+}
+
+thread_local! {
+    static LINES: Lines = {
+        let lines = Lines::default();
+        lock(&SINK).threads.push(lines.clone());
+        lines
+    };
+}
 
 /// Writes out the lines still waiting when dropped: keep it until the program ends.
 #[must_use]
@@ -42,7 +59,7 @@ pub fn init(level: &str) -> Flush {
     let filter = EnvFilter::new(format!("warn,lapin=off,{crate_name}={level}"));
     tracing_subscriber::fmt()
         .event_format(Json)
-        .with_writer(|| Lines)
+        .with_writer(|| ThreadLines)
         .with_env_filter(filter)
         .init();
     std::thread::spawn(|| {
@@ -56,35 +73,47 @@ pub fn init(level: &str) -> Flush {
 
 /// One line per request: method, path, status and duration.
 pub fn request(method: &str, path: &str, status: u16, started: Instant) {
-    let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let duration_ms = started.elapsed().as_nanos() as f64 / 1e6;
     tracing::info!(method, path, status, duration_ms, "request");
 }
 
-fn lock(lines: &Mutex<Vec<u8>>) -> MutexGuard<'_, Vec<u8>> {
-    lines.lock().unwrap_or_else(PoisonError::into_inner)
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn flush() {
-    let mut writing = lock(&WRITING);
-    std::mem::swap(&mut *writing, &mut *lock(&PENDING));
-    if !writing.is_empty() {
-        // Nowhere left to report a failed write to: the line is dropped.
-        let _ = io::stdout().lock().write_all(&writing);
-        writing.clear();
-    }
+    let mut sink = lock(&SINK);
+    let Sink { threads, spare } = &mut *sink;
+    threads.retain(|lines| {
+        // Counted before the swap: a thread that is gone wrote its last line before.
+        let alive = Arc::strong_count(lines) > 1;
+        let mut pending = lock(lines);
+        // The thread gets back room for as much again, and so never grows its buffer.
+        spare.reserve(pending.len());
+        std::mem::swap(&mut *pending, spare);
+        drop(pending);
+        // Nowhere left to report a failed write to: the lines are dropped.
+        let _ = io::stdout().lock().write_all(spare);
+        spare.clear();
+        alive
+    });
 }
 
-/// Where the subscriber writes each formatted line.
-struct Lines;
+/// Where the subscriber writes each formatted line: the calling thread's buffer.
+struct ThreadLines;
 
-impl Write for Lines {
+impl Write for ThreadLines {
     fn write(&mut self, line: &[u8]) -> io::Result<usize> {
-        let mut pending = lock(&PENDING);
-        pending.extend_from_slice(line);
-        let behind = pending.len() > MAX_PENDING;
-        drop(pending);
-        if behind {
-            flush();
+        let buffered = LINES.try_with(|lines| {
+            let mut lines = lock(lines);
+            lines.extend_from_slice(line);
+            lines.len() > MAX_PENDING
+        });
+        match buffered {
+            Ok(true) => flush(),
+            Ok(false) => {}
+            // A thread logging while it exits, after its buffer is gone, writes directly.
+            Err(_) => io::stdout().write_all(line)?,
         }
         Ok(line.len())
     }
