@@ -16,6 +16,7 @@ from collections.abc import Callable, MutableMapping
 from contextlib import suppress
 from functools import cache
 from hashlib import sha1
+from types import CodeType
 from typing import Any
 
 import jinja2
@@ -31,7 +32,11 @@ class _Cache(FileSystemBytecodeCache):
     def get_bucket(
         self, environment: Environment, name: str, filename: str | None, source: str
     ) -> Bucket:
-        bucket = super().get_bucket(environment, name, filename, source)
+        # Keyed by name and source, not by the file's path as Jinja's own key is: Copier
+        # reads a git template from a fresh clone in a temporary directory every run.
+        key = sha1(f"{name}\0{source}".encode()).hexdigest()
+        bucket = Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
         if bucket.code is not None:
             _as_compiled(environment, source)
         return bucket
@@ -94,17 +99,31 @@ def _has_syntax(env: Environment, source: str) -> bool:
     )
 
 
+# Code compiled in this run, by environment configuration and source: Copier makes a new
+# environment for each worker and each template (five of each in an update).
+_codes: dict[tuple[str, str], CodeType] = {}
+
+
 def compile_string(env: Environment, source: str) -> Template:
-    """env.from_string(source), its code from the bytecode cache when it is there."""
+    """env.from_string(source), its code kept for the run and in the bytecode cache."""
+    key = (_configuration(env), source)
+    if key in _codes:
+        _as_compiled(env, source)
+    else:
+        _codes[key] = _compile(env, source)
+    return env.template_class.from_code(env, _codes[key], env.make_globals(None))
+
+
+def _compile(env: Environment, source: str) -> CodeType:
     store = bytecode_cache(env)
     if store is None or not _has_syntax(env, source):
-        return env.template_class.from_code(env, env.compile(source), env.make_globals(None))
+        return env.compile(source)
     bucket = store.get_bucket(env, sha1(source.encode()).hexdigest(), None, source)
     if bucket.code is None:
         bucket.code = env.compile(source)
         with suppress(OSError):  # a full or read-only disk: compiled again next run
             store.set_bucket(bucket)
-    return env.template_class.from_code(env, bucket.code, env.make_globals(None))
+    return bucket.code
 
 
 def from_string_once(env: Environment) -> FromString:

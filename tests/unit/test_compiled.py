@@ -73,3 +73,25 @@ def test_copier_yield_paths_render_alike_cold_and_warm(tmp_path: Path) -> None:
     plain = tmp_path / "plain"
     copier.run_copy(str(template), str(plain), defaults=True, quiet=True)
     assert sorted(str(p.relative_to(plain)) for p in plain.rglob("*") if p.is_file()) == trees[0]
+
+
+def test_a_template_read_from_another_folder_is_not_compiled_again(
+    tmp_path: Path, cache_home: Path
+) -> None:
+    """Copier reads a git template from a new temporary clone every run: the kept code
+    is found by the template's name and source, not by the clone's path."""
+    stored = []
+    for clone in ("clone-1", "clone-2"):
+        template = tmp_path / clone
+        template.mkdir()
+        (template / "copier.yml").write_text("_templates_suffix: .jinja\nname: svc\n")
+        (template / "README.md.jinja").write_text("# {{ name }}\n")
+        dest = tmp_path / f"from-{clone}" / "svc"
+        render(dest, {}, template=template, vcs_ref=None)
+        assert (dest / "README.md").read_text() == "# svc\n"
+        stored.append(sorted(p.name for p in (cache_home / "jinja").rglob("*.cache")))
+    assert stored[0] == stored[1]
+    edited = tmp_path / "clone-2" / "README.md.jinja"
+    edited.write_text("# {{ name }}!\n")
+    render(tmp_path / "edited" / "svc", {}, template=edited.parent, vcs_ref=None)
+    assert (tmp_path / "edited" / "svc" / "README.md").read_text() == "# svc!\n"
