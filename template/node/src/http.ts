@@ -1,4 +1,4 @@
-// What every framework does the same way with a request: which methods a path has,
+// What every framework does the same way with a request: its path, which methods a path has,
 // reading a JSON item body from raw bytes, reading the paging query.
 import type { z } from "zod";
 import { type HttpError, methodNotAllowed, unsupportedMediaType, validationError } from "./errors.js";
@@ -17,6 +17,12 @@ export function allowedMethods(path: string): readonly string[] | undefined {
   if (path in ROUTES) return ROUTES[path as keyof typeof ROUTES];
   if (/^\/items\/[^/]+$/.test(path)) return ROUTES["/items/{id}"];
   return undefined;
+}
+
+/** A request URL's path: what the request log and the 405 check look at. */
+export function pathOf(url: string): string {
+  const query = url.indexOf("?");
+  return query === -1 ? url : url.slice(0, query);
 }
 
 /** The 405 when `path` exists but does not take `method` (HEAD goes with GET). */
