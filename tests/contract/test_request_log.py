@@ -15,19 +15,12 @@ import time
 from typing import Any
 
 import httpx
-import pytest
 
-from .test_startup import EXIT_TIMEOUT_SECONDS, free_port
+from .test_startup import EXIT_TIMEOUT_SECONDS, STARTS_THE_SERVICE, free_port
 
 START_TIMEOUT_SECONDS = 90.0
 
-pytestmark = [
-    pytest.mark.process,
-    pytest.mark.skipif(
-        not (os.environ.get("CONTRACT_SERVICE_DIR") and os.environ.get("CONTRACT_RUN_CMD")),
-        reason="CONTRACT_SERVICE_DIR and CONTRACT_RUN_CMD not set: the log is the service's stdout",
-    ),
-]
+pytestmark = STARTS_THE_SERVICE
 
 # (method, path sent, path logged, status): a route, a query string, no route, wrong method
 REQUESTS = [

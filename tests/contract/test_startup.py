@@ -16,13 +16,15 @@ import pytest
 
 EXIT_TIMEOUT_SECONDS = 15.0
 
-pytestmark = [
+# The marks of a check that starts its own copy of the service (test_request_log too).
+STARTS_THE_SERVICE = [
     pytest.mark.process,
     pytest.mark.skipif(
         not (os.environ.get("CONTRACT_SERVICE_DIR") and os.environ.get("CONTRACT_RUN_CMD")),
-        reason="CONTRACT_SERVICE_DIR and CONTRACT_RUN_CMD not set: start-up checks need them",
+        reason="CONTRACT_SERVICE_DIR and CONTRACT_RUN_CMD not set: this check starts the service",
     ),
 ]
+pytestmark = STARTS_THE_SERVICE
 
 
 def free_port() -> int:
