@@ -1,19 +1,21 @@
 //! JSON logs to stdout, one object per line, at `LOG_LEVEL` (dependencies at warn; lapin's
 //! own connection errors are off, the broker module logs each one once).
 //!
-//! Lines are formatted by hand into tracing's reused buffer and gathered in memory, in one
-//! buffer per thread; a thread writes them out every 100 ms, and the [`Flush`] guard writes
-//! the rest when the program ends. A request's line costs no allocation, no system call
-//! and no lock shared between threads. Each thread's lines keep their order; lines of
-//! different threads logged within the same 100 ms may come out of order.
+//! Lines are formatted by hand and gathered in memory, in one buffer per thread; a thread
+//! writes them out every 100 ms, and the [`Flush`] guard writes the rest when the program
+//! ends. A request's line skips tracing's event path (the filter is asked once, at start,
+//! whether info lines are on) and is written straight into the buffer: no allocation, no
+//! system call and no lock shared between threads. Each thread's lines keep their order;
+//! lines of different threads logged within the same 100 ms may come out of order.
 
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use tracing::field::{Field, Visit};
-use tracing::{Event, Subscriber};
+use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::time::{FormatTime, SystemTime};
@@ -25,7 +27,15 @@ const FLUSH_EVERY: Duration = Duration::from_millis(100);
 const MAX_PENDING: usize = 1 << 18;
 
 /// One thread's lines not yet written.
-type Lines = Arc<Mutex<Vec<u8>>>;
+type Lines = Arc<Mutex<Pending>>;
+
+#[derive(Default)]
+struct Pending {
+    text: Vec<u8>,
+    /// The last request line's time up to the second, `2026-12-02T07:00:01.`, and that
+    /// second since the epoch: formatted again only when the second changes.
+    second: (u64, String),
+}
 
 /// Every thread's lines; held while writing them out, so that flushes do not interleave.
 static SINK: Mutex<Sink> = Mutex::new(Sink { threads: Vec::new(), spare: Vec::new() });
@@ -62,6 +72,7 @@ pub fn init(level: &str) -> Flush {
         .with_writer(|| ThreadLines)
         .with_env_filter(filter)
         .init();
+    REQUESTS.store(requests_enabled(), Ordering::Relaxed);
     std::thread::spawn(|| {
         loop {
             std::thread::sleep(FLUSH_EVERY);
@@ -71,10 +82,109 @@ pub fn init(level: &str) -> Flush {
     Flush
 }
 
-/// One line per request: method, path, status and duration.
+/// One line per request, at info, as [`Json`] writes events:
+/// `{"timestamp":…,"level":"INFO","message":"request","method":…,"path":…,"status":…,"duration_ms":…}`.
 pub fn request(method: &str, path: &str, status: u16, started: Instant) {
-    let duration_ms = started.elapsed().as_nanos() as f64 / 1e6;
-    tracing::info!(method, path, status, duration_ms, "request");
+    if REQUESTS.load(Ordering::Relaxed) {
+        let duration = started.elapsed();
+        let now = UNIX_EPOCH.elapsed().unwrap_or_default();
+        append(|pending| pending.request(method, path, status, duration, now));
+    }
+}
+
+/// Whether [`request`] writes its line: the filter's answer for info here, which `init`
+/// keeps, so that a request does not ask the filter again.
+static REQUESTS: AtomicBool = AtomicBool::new(false);
+
+fn requests_enabled() -> bool {
+    tracing::enabled!(Level::INFO)
+}
+
+impl Pending {
+    fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        status: u16,
+        duration: Duration,
+        now: Duration,
+    ) {
+        self.text.reserve(LINE + method.len() + path.len());
+        self.text.extend_from_slice(br#"{"timestamp":""#);
+        self.timestamp(now);
+        self.text.extend_from_slice(br#"","level":"INFO","message":"request","method":""#);
+        escape(method, |piece| self.text.extend_from_slice(piece.as_bytes()));
+        self.text.extend_from_slice(br#"","path":""#);
+        escape(path, |piece| self.text.extend_from_slice(piece.as_bytes()));
+        self.text.extend_from_slice(br#"","status":"#);
+        decimal(&mut self.text, status.into(), 1);
+        self.text.extend_from_slice(br#","duration_ms":"#);
+        milliseconds(&mut self.text, duration);
+        self.text.extend_from_slice(b"}\n");
+    }
+
+    /// `2026-12-02T07:00:01.123456Z`, as tracing-subscriber writes the time.
+    fn timestamp(&mut self, now: Duration) {
+        let (second, prefix) = &mut self.second;
+        if *second != now.as_secs() || prefix.is_empty() {
+            *second = now.as_secs();
+            let time = chrono::DateTime::from_timestamp(*second as i64, 0).unwrap_or_default();
+            prefix.clear();
+            let _ = write!(prefix, "{}", time.format("%Y-%m-%dT%H:%M:%S."));
+        }
+        self.text.extend_from_slice(prefix.as_bytes());
+        decimal(&mut self.text, now.subsec_micros().into(), 6);
+        self.text.push(b'Z');
+    }
+}
+
+/// A request line's length besides its method and path, rounded up.
+const LINE: usize = 160;
+
+/// `value` in decimal, with at least `width` digits.
+fn decimal(text: &mut Vec<u8>, mut value: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut start = digits.len();
+    while value > 0 || digits.len() - start < width {
+        start -= 1;
+        digits[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+    text.extend_from_slice(&digits[start..]);
+}
+
+/// The duration in milliseconds to the nanosecond, without trailing zeros: `0.01234`, `2`.
+fn milliseconds(text: &mut Vec<u8>, duration: Duration) {
+    let nanos = u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX);
+    decimal(text, nanos / 1_000_000, 1);
+    let (mut fraction, mut width) = (nanos % 1_000_000, 6);
+    if fraction > 0 {
+        while fraction % 10 == 0 {
+            (fraction, width) = (fraction / 10, width - 1);
+        }
+        text.push(b'.');
+        decimal(text, fraction, width);
+    }
+}
+
+/// Adds to the calling thread's buffer; past [`MAX_PENDING`], writes every buffer out.
+fn append(mut line: impl FnMut(&mut Pending)) {
+    let buffered = LINES.try_with(|lines| {
+        let mut pending = lock(lines);
+        line(&mut pending);
+        pending.text.len() > MAX_PENDING
+    });
+    match buffered {
+        Ok(true) => flush(),
+        Ok(false) => {}
+        // A thread logging while it exits, after its buffer is gone, writes directly.
+        Err(_) => {
+            let mut pending = Pending::default();
+            line(&mut pending);
+            // Nowhere left to report a failed write to.
+            let _ = io::stdout().write_all(&pending.text);
+        }
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -89,8 +199,8 @@ fn flush() {
         let alive = Arc::strong_count(lines) > 1;
         let mut pending = lock(lines);
         // The thread gets back room for as much again, and so never grows its buffer.
-        spare.reserve(pending.len());
-        std::mem::swap(&mut *pending, spare);
+        spare.reserve(pending.text.len());
+        std::mem::swap(&mut pending.text, spare);
         drop(pending);
         // Nowhere left to report a failed write to: the lines are dropped.
         let _ = io::stdout().lock().write_all(spare);
@@ -104,17 +214,7 @@ struct ThreadLines;
 
 impl Write for ThreadLines {
     fn write(&mut self, line: &[u8]) -> io::Result<usize> {
-        let buffered = LINES.try_with(|lines| {
-            let mut lines = lock(lines);
-            lines.extend_from_slice(line);
-            lines.len() > MAX_PENDING
-        });
-        match buffered {
-            Ok(true) => flush(),
-            Ok(false) => {}
-            // A thread logging while it exits, after its buffer is gone, writes directly.
-            Err(_) => io::stdout().write_all(line)?,
-        }
+        append(|pending| pending.text.extend_from_slice(line));
         Ok(line.len())
     }
 
@@ -206,26 +306,33 @@ struct Escaped<'a, W>(&'a mut W);
 
 impl<W: fmt::Write> fmt::Write for Escaped<'_, W> {
     fn write_str(&mut self, text: &str) -> fmt::Result {
-        let mut rest = text;
-        while let Some(at) = rest.find(|c: char| c == '"' || c == '\\' || c < ' ') {
-            self.0.write_str(&rest[..at])?;
-            match rest.as_bytes()[at] {
-                b'"' => self.0.write_str(r#"\""#)?,
-                b'\\' => self.0.write_str(r"\\")?,
-                b'\n' => self.0.write_str(r"\n")?,
-                control => write!(self.0, r"\u{control:04x}")?,
-            }
-            rest = &rest[at + 1..];
-        }
-        self.0.write_str(rest)
+        let mut result = Ok(());
+        escape(text, |piece| result = result.and_then(|()| self.0.write_str(piece)));
+        result
     }
+}
+
+/// `text` in pieces, the characters JSON strings cannot hold as they are escaped.
+fn escape(text: &str, mut piece: impl FnMut(&str)) {
+    let mut rest = text;
+    while let Some(at) = rest.bytes().position(|b| b == b'"' || b == b'\\' || b < b' ') {
+        piece(&rest[..at]);
+        match rest.as_bytes()[at] {
+            b'"' => piece(r#"\""#),
+            b'\\' => piece(r"\\"),
+            b'\n' => piece(r"\n"),
+            control => piece(&format!(r"\u{control:04x}")),
+        }
+        rest = &rest[at + 1..];
+    }
+    piece(rest);
 }
 
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
 
-    use serde_json::{Value, json};
+    use serde_json::Value;
 
     use super::*;
 
@@ -243,22 +350,69 @@ mod tests {
     }
 
     #[test]
-    fn a_request_is_one_json_line() {
+    fn a_request_is_one_json_line_as_an_event_would_be() {
+        REQUESTS.store(true, Ordering::Relaxed);
+        request("GET", "/items/\"x\"", 404, Instant::now());
+        let text = LINES.with(|lines| std::mem::take(&mut lock(lines).text));
+        let line: Value = serde_json::from_str(std::str::from_utf8(&text).unwrap()).unwrap();
+        assert!(text.ends_with(b"}\n") && text.iter().filter(|&&b| b == b'\n').count() == 1);
+
         let captured = Captured::default();
         let sink = captured.clone();
         let subscriber =
             tracing_subscriber::fmt().event_format(Json).with_writer(move || sink.clone()).finish();
         tracing::subscriber::with_default(subscriber, || {
-            request("GET", "/items/\"x\"", 404, Instant::now());
+            let (method, path, status, duration_ms) = ("GET", "/items/\"x\"", 404, 0.5);
+            tracing::info!(method, path, status, duration_ms, "request");
         });
-        let text = String::from_utf8(lock(&captured.0).clone()).unwrap();
-        let line: Value = serde_json::from_str(text.strip_suffix('\n').unwrap()).unwrap();
-        assert_eq!(
-            [&line["level"], &line["message"], &line["method"], &line["path"], &line["status"]],
-            [&json!("INFO"), &json!("request"), &json!("GET"), &json!("/items/\"x\""), &json!(404)]
-        );
+        let event: Value = serde_json::from_slice(&lock(&captured.0)).unwrap();
+
+        let keys = |value: &Value| value.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&line), keys(&event));
+        for key in ["level", "message", "method", "path", "status"] {
+            assert_eq!(line[key], event[key], "{key}");
+        }
         assert!(line["duration_ms"].as_f64().unwrap() >= 0.0);
-        assert!(line["timestamp"].as_str().unwrap().ends_with('Z'));
+        let timestamp = line["timestamp"].as_str().unwrap();
+        assert_eq!(timestamp.len(), event["timestamp"].as_str().unwrap().len());
+        assert!(chrono::DateTime::parse_from_rfc3339(timestamp).is_ok());
+    }
+
+    #[test]
+    fn request_lines_follow_the_level() {
+        let enabled = |level: &str| {
+            let subscriber = tracing_subscriber::fmt()
+                .event_format(Json)
+                .with_env_filter(EnvFilter::new(level))
+                .with_writer(io::sink)
+                .finish();
+            tracing::subscriber::with_default(subscriber, requests_enabled)
+        };
+        assert!(enabled("info"));
+        assert!(!enabled("warn"));
+    }
+
+    #[test]
+    fn the_timestamp_is_rfc3339_with_microseconds() {
+        let mut pending = Pending::default();
+        let times =
+            [Duration::new(1_796_194_801, 5_000), Duration::new(1_796_194_802, 999_999_999)];
+        for now in times {
+            pending.text.clear();
+            pending.timestamp(now);
+            let time = chrono::DateTime::from_timestamp(now.as_secs() as i64, now.subsec_nanos());
+            let expected = time.unwrap().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+            assert_eq!(String::from_utf8_lossy(&pending.text), expected);
+        }
+    }
+
+    #[test]
+    fn milliseconds_are_written_as_the_float_would_be() {
+        for nanos in [0, 1, 999, 12_340, 1_000_000, 2_500_000, 123_456_789, 98_765_432_100] {
+            let mut text = Vec::new();
+            milliseconds(&mut text, Duration::from_nanos(nanos));
+            assert_eq!(String::from_utf8(text).unwrap(), (nanos as f64 / 1e6).to_string());
+        }
     }
 
     fn escaped(text: &str) -> String {
@@ -270,6 +424,7 @@ mod tests {
     #[test]
     fn strings_are_escaped_as_json() {
         let text = "a \"quoted\" \\ path\n\u{1}é";
+        assert_eq!(escaped(text), r#"a \"quoted\" \\ path\n\u0001é"#);
         let json: String = serde_json::from_str(&format!("\"{}\"", escaped(text))).unwrap();
         assert_eq!(json, text);
     }

@@ -28,10 +28,10 @@ pub struct Service {
     db_timeout: Duration,
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
     #[schema(example = "ok")]
-    pub status: String,
+    pub status: &'static str,
 }
 
 /// `status` is `ready` with a reachable database; each check is `ok` or `error`.
@@ -85,7 +85,7 @@ impl Service {
     }
 
     pub fn health() -> Health {
-        Health { status: "ok".into() }
+        Health { status: "ok" }
     }
 
     pub async fn readiness(&self) -> Readiness {
