@@ -40,7 +40,7 @@ export function logResponse(res: ServerResponse, url: string): void {
 
 /** A response that writes the request log line as it ends, whoever ends it: no hook and no
  * listener per request. For `http.createServer` with TimedRequest, where the framework keeps
- * Node's response object (Express replaces its prototype: it overrides `app.response.end`). */
+ * the prototype of Node's response object. */
 export class LoggedResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
   override end(chunk?: unknown, encoding?: unknown, callback?: unknown): this {
     const first = !this.writableEnded;
