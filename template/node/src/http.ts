@@ -1,8 +1,10 @@
-// What every framework does the same way with a request: its path, which methods a path has,
-// reading a JSON item body from raw bytes, reading the paging query.
+// What every framework does the same way with a request: its path, its log line, which
+// methods a path has, reading a JSON item body from raw bytes, reading the paging query.
+import { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
 import { type HttpError, methodNotAllowed, unsupportedMediaType, validationError } from "./errors.js";
 import { ItemInput, Paging } from "./items.js";
+import { logRequest } from "./log.js";
 
 /** Every path of the API and its methods (the 405 answer's Allow header). */
 export const ROUTES = {
@@ -23,6 +25,29 @@ export function allowedMethods(path: string): readonly string[] | undefined {
 export function pathOf(url: string): string {
   const query = url.indexOf("?");
   return query === -1 ? url : url.slice(0, query);
+}
+
+/** A request that knows when Node read its headers: give it to `http.createServer`. */
+export class TimedRequest extends IncomingMessage {
+  readonly started = performance.now();
+}
+
+/** The request log line of a response to a TimedRequest, `url` being the URL the client sent. */
+export function logResponse(res: ServerResponse, url: string): void {
+  const req = res.req as TimedRequest;
+  logRequest(req.method ?? "", pathOf(url), res.statusCode, performance.now() - req.started);
+}
+
+/** A response that writes the request log line as it ends, whoever ends it: no hook and no
+ * listener per request. For `http.createServer` with TimedRequest, where the framework keeps
+ * the prototype of Node's response object. */
+export class LoggedResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+  override end(chunk?: unknown, encoding?: unknown, callback?: unknown): this {
+    const first = !this.writableEnded;
+    super.end(chunk, encoding as BufferEncoding, callback as () => void);
+    if (first) logResponse(this, this.req.url ?? "");
+    return this;
+  }
 }
 
 /** The 405 when `path` exists but does not take `method` (HEAD goes with GET). */

@@ -13,21 +13,35 @@ export function setLogLevel(level: LogLevel): void {
 }
 
 const FLUSH_MS = 50;
-let pending = "";
+const CHUNK_BYTES = 64 * 1024;
+// Each line goes into this buffer as UTF-8 at once: no string outlives its request, so the
+// lines waiting for the write cost the garbage collector nothing, and the write has no
+// long string to join and encode first.
+let chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+let used = 0;
 let timer: NodeJS.Timeout | undefined;
 
 function flush(): void {
   clearTimeout(timer);
   timer = undefined;
-  if (pending === "") return;
-  const lines = pending;
-  pending = "";
+  if (used === 0) return;
+  const lines = chunk.subarray(0, used);
+  chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES); // a new one: the stream may still hold `lines`
+  used = 0;
   process.stdout.write(lines);
 }
 process.on("exit", flush);
 
 function emit(line: string): void {
-  pending += line;
+  // At most 3 bytes of UTF-8 per UTF-16 unit.
+  if (used + line.length * 3 > CHUNK_BYTES) {
+    flush();
+    if (line.length * 3 > CHUNK_BYTES) {
+      process.stdout.write(line);
+      return;
+    }
+  }
+  used += chunk.write(line, used);
   timer ??= setTimeout(flush, FLUSH_MS).unref(); // unref: the exit handler writes what is left
 }
 

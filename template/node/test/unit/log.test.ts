@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import { promisify } from "node:util";
 
 const LOG = JSON.stringify(new URL("../../src/log.js", import.meta.url).href);
+const HTTP = JSON.stringify(new URL("../../src/http.js", import.meta.url).href);
 
 type Line = Record<string, unknown>;
 const parse = (out: string): Line[] =>
@@ -45,6 +46,47 @@ describe("log", () => {
       lines.map((line) => line.message),
       ["w"],
     );
+  });
+
+  it("keeps every line whole and in order, past the size of one write and beyond", async () => {
+    const lines = await linesOf(
+      `for (let i = 0; i < 3000; i++) log.logRequest("GET", "/é/" + i, 200, 1);
+       log.log.info("big", { text: "日".repeat(70000) });
+       log.logRequest("GET", "/last", 200, 1);`,
+    );
+    assert.equal(lines.length, 3002);
+    assert.deepEqual(
+      lines.slice(0, 3000).map((line) => line.path),
+      Array.from({ length: 3000 }, (_, i) => `/é/${i}`),
+    );
+    assert.equal(lines[3000]?.text, "日".repeat(70000));
+    assert.equal(lines[3001]?.path, "/last");
+  });
+
+  it("writes a line as each response of a TimedRequest/LoggedResponse server ends, once", async () => {
+    const lines = await linesOf(
+      `const { createServer } = await import("node:http");
+       const { LoggedResponse, TimedRequest } = await import(${HTTP});
+       const options = { IncomingMessage: TimedRequest, ServerResponse: LoggedResponse };
+       const server = createServer(options, (req, res) => {
+         res.statusCode = req.url.startsWith("/missing") ? 404 : 200;
+         res.end("x", () => {});
+         res.end();
+       }).listen(0, "127.0.0.1");
+       await new Promise((resolve) => server.once("listening", resolve));
+       const base = "http://127.0.0.1:" + server.address().port;
+       await (await fetch(base + "/a?b=c")).text();
+       await (await fetch(base + "/missing/", { method: "DELETE" })).text();
+       process.exit(0);`,
+    );
+    assert.deepEqual(
+      lines.map(({ method, path, status }) => [method, path, status]),
+      [
+        ["GET", "/a", 200],
+        ["DELETE", "/missing/", 404],
+      ],
+    );
+    assert.ok(lines.every((line) => typeof line.duration_ms === "number" && line.duration_ms >= 0));
   });
 
   it("loses nothing on process.exit() or a crash", async () => {
