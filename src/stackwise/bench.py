@@ -21,9 +21,8 @@ from rich.console import Console
 from rich.table import Column, Table
 
 from stackwise import require_extra, toolchains
-from stackwise.questionnaire import Questionnaire
 from stackwise.services.apt import install
-from stackwise.smoke import Run, SmokeFailure, ci_sample, free_port, implemented
+from stackwise.smoke import Run, SmokeFailure, choose, free_port
 from stackwise.stack import Stack
 
 console = Console(stderr=True)
@@ -202,12 +201,10 @@ def bench_command(
 
         bench_generate(rounds)
         return
+    chosen = choose(stacks, all_)
     require_extra("test", "httpx")
     if not shutil.which("wrk"):
         install(["wrk"])
-    catalog = Questionnaire.load().catalog
-    parsed = [Stack.parse(text, catalog) for text in stacks or []]
-    chosen = implemented() if all_ else (parsed or ci_sample())
     workdir = Path(tempfile.mkdtemp(prefix="stackwise-bench-"))
     table = Table(
         Column("stack", no_wrap=True),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 import time
@@ -15,20 +16,45 @@ from rich.console import Console
 from rich.table import Table
 
 from stackwise import __version__, explain
-from stackwise.bench import bench_command
 from stackwise.matrix import covering_sample, read_report, tier
 from stackwise.questionnaire import FLOWCHART, STACK, AnswerError, Questionnaire
 from stackwise.render import RenderError, check_destination, copier_data, render, update
-from stackwise.services.cli import app as services_app
-from stackwise.smoke import smoke_command
+
+DEVELOPER = "Developer commands (for this repository and CI)"
+# Imported when run or listed in --help: `stackwise new` does not load the smoke, bench and
+# services machinery.
+DEVELOPER_COMMANDS = {
+    "smoke": "stackwise.smoke:smoke_command",
+    "bench": "stackwise.bench:bench_command",
+    "services": "stackwise.services.cli:app",
+}
+
+
+class _Commands(typer.core.TyperGroup):
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *DEVELOPER_COMMANDS]
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in DEVELOPER_COMMANDS:
+            return super().get_command(ctx, name)
+        module, _, attribute = DEVELOPER_COMMANDS[name].partition(":")
+        target = getattr(importlib.import_module(module), attribute)
+        if not isinstance(target, typer.Typer):  # a command function: an app of one command
+            function, target = target, typer.Typer(rich_markup_mode="rich")
+            target.command(name)(function)
+        command = typer.main.get_command(target)
+        command.name = name
+        command.rich_help_panel = DEVELOPER  # type: ignore[attr-defined]
+        return command
+
 
 app = typer.Typer(
+    cls=_Commands,
     help="Answer the technology-selection flowchart; get a backend service, wired up and tested.",
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
-DEVELOPER = "Developer commands (for this repository and CI)"
 
 
 def _untyped_flags() -> None:
@@ -440,11 +466,6 @@ def update_(
             err.print(f"  {path}", highlight=False)
         raise typer.Exit(2)
     out.print("[green]updated[/]; review with `git diff` and commit")
-
-
-app.command("smoke", rich_help_panel=DEVELOPER)(smoke_command)
-app.command("bench", rich_help_panel=DEVELOPER)(bench_command)
-app.add_typer(services_app, name="services", rich_help_panel=DEVELOPER)
 
 
 if __name__ == "__main__":

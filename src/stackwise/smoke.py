@@ -394,6 +394,27 @@ def ci_sample() -> list[Stack]:
     return covering_sample(implemented())
 
 
+def choose(stacks: list[str] | None, all_: bool) -> list[Stack]:
+    """The stacks a developer command was given (every one with `all_`, else CI's sample);
+    a malformed or unimplemented one is a one-line error and exit 1."""
+    q = Questionnaire.load()
+    offered = q.implemented()
+    try:
+        parsed = [Stack.parse(text, q.catalog) for text in stacks or []]
+    except StackError as error:
+        console.print(f"[bold red]error:[/] {error}", highlight=False)
+        raise typer.Exit(1) from error
+    unknown = [str(s) for s in parsed if s not in offered]
+    if unknown:
+        console.print(
+            f"[bold red]error:[/] not an implemented stack: {', '.join(unknown)} "
+            "(see: stackwise list)",
+            highlight=False,
+        )
+        raise typer.Exit(1)
+    return offered if all_ else (parsed or covering_sample(offered))
+
+
 def smoke_command(
     stacks: Annotated[
         list[str] | None,
@@ -419,23 +440,8 @@ def smoke_command(
     `stackwise list` shows.
     Example: [bold]stackwise smoke fastapi/sqlalchemy/postgresql/rabbitmq[/]
     """
+    chosen = choose(stacks, all_)
     require_extra("test", *CONTRACT_MODULES)
-    q = Questionnaire.load()
-    offered = q.implemented()
-    try:
-        parsed = [Stack.parse(text, q.catalog) for text in stacks or []]
-    except StackError as error:
-        console.print(f"[bold red]error:[/] {error}", highlight=False)
-        raise typer.Exit(1) from error
-    chosen = offered if all_ else (parsed or covering_sample(offered))
-    unknown = [str(s) for s in chosen if s not in offered]
-    if unknown:
-        console.print(
-            f"[bold red]error:[/] not an implemented stack: {', '.join(unknown)} "
-            "(see: stackwise list)",
-            highlight=False,
-        )
-        raise typer.Exit(1)
     base = workdir or Path(tempfile.mkdtemp(prefix="stackwise-smoke-"))
     results = []
     for stack in chosen:

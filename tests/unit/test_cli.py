@@ -5,6 +5,7 @@ from __future__ import annotations
 import filecmp
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import copier
@@ -341,3 +342,32 @@ def test_help_puts_developer_commands_apart_and_explains_the_flowchart() -> None
     code, output = invoke("new", "--help")
     assert "<bool>" not in output
     assert "Need ACID transactions" in output
+
+
+def test_user_commands_do_not_load_the_developer_commands() -> None:
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, stackwise.cli; print(sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for module in ("stackwise.smoke", "stackwise.bench", "stackwise.services"):
+        assert f"'{module}'" not in loaded
+
+
+@pytest.mark.parametrize("command", ["smoke", "bench"])
+@pytest.mark.parametrize(
+    ("stack", "message"),
+    [
+        ("fastapi/sqlalchemy", "is not framework/orm/database/queue"),
+        ("nosuch/sqlalchemy/postgresql/rabbitmq", "unknown framework 'nosuch'"),
+        ("express/prisma/mongodb/kafka+socketio", "not an implemented stack"),
+    ],
+)
+def test_developer_commands_refuse_a_bad_stack_in_one_line(
+    command: str, stack: str, message: str
+) -> None:
+    code, output = invoke(command, stack)
+    assert code == 1
+    assert message in output and "Traceback" not in output
+    assert len(output.strip().splitlines()) <= 2  # one line, wrapped at most once
