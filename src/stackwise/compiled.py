@@ -8,14 +8,23 @@ once a run, and Jinja's bytecode cache keeps the compiled code of files and stri
 under stackwise's cache directory (`jinja/`), one folder per environment configuration
 (what changes the compiled code besides the source), keyed by the source's checksum, so
 a changed template is compiled afresh. The folder can be deleted at any time.
+
+The wheel also carries the templates compiled when it was built (`stackwise._seed`, made
+by `python -m stackwise.seed` from hatch_build.py) as Python source, which the installer
+byte-compiles like any module: an empty cache, the first run after an install, reads them
+instead of compiling. Jinja's own bytecode cannot ship, since it belongs to one Python
+version.
 """
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 from collections.abc import Callable, MutableMapping
 from contextlib import suppress
 from functools import cache
 from hashlib import sha1
+from pathlib import Path
 from types import CodeType
 from typing import Any
 
@@ -28,7 +37,14 @@ from stackwise.toolchains import cache_dir
 FromString = Callable[..., Template]
 
 
+SEED = "stackwise._seed"
+
+
 class _Cache(FileSystemBytecodeCache):
+    def __init__(self, directory: Path, configuration: str) -> None:
+        super().__init__(str(directory))
+        self.configuration = configuration
+
     def get_bucket(
         self, environment: Environment, name: str, filename: str | None, source: str
     ) -> Bucket:
@@ -37,9 +53,48 @@ class _Cache(FileSystemBytecodeCache):
         key = sha1(f"{name}\0{source}".encode()).hexdigest()
         bucket = Bucket(environment, key, self.get_source_checksum(source))
         self.load_bytecode(bucket)
+        if bucket.code is None:
+            bucket.code = _seeded(self.configuration, key)
         if bucket.code is not None:
             _as_compiled(environment, source)
+        elif _seeding is not None:
+            _seeding[key] = (name if filename is not None else None, source)
         return bucket
+
+    def set_bucket(self, bucket: Bucket) -> None:
+        super().set_bucket(bucket)
+        if _seeding is not None and bucket.key in _seeding:
+            name, source = _seeding.pop(bucket.key)
+            module = _seed_dir / f"c{self.configuration}" / f"t{bucket.key}.py"
+            module.parent.mkdir(parents=True, exist_ok=True)
+            (module.parent / "__init__.py").touch()
+            module.write_text(bucket.environment.compile(source, name, raw=True))
+
+
+def _seeded(configuration: str, key: str) -> CodeType | None:
+    """The template's code from the wheel's seed, or None (not in it, or no seed: a
+    checkout). Read through the import system, so from the installer's .pyc."""
+    try:
+        spec = importlib.util.find_spec(f"{SEED}.c{configuration}.t{key}")
+    except ImportError:
+        return None
+    if spec is None or not isinstance(spec.loader, importlib.abc.InspectLoader):
+        return None
+    return spec.loader.get_code(spec.name)
+
+
+# Set by seed_into(): templates compiled afresh, by cache key: (their name, their source).
+_seeding: dict[str, tuple[str | None, str]] | None = None
+_seed_dir = Path()
+
+
+def seed_into(directory: Path) -> None:
+    """From now on, also write each template compiled afresh into directory as a module
+    of the seed package (Jinja's generated Python source); the cache must start empty."""
+    global _seeding, _seed_dir
+    _seeding, _seed_dir = {}, directory
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "__init__.py").touch()
 
 
 def _as_compiled(env: Environment, source: str) -> None:
@@ -87,7 +142,7 @@ def _cache_for(configuration: str) -> BytecodeCache | None:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return _Cache(str(directory))
+    return _Cache(directory, configuration)
 
 
 def _has_syntax(env: Environment, source: str) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 # What a release is built from; everything else in a checkout stays out of the upstream copy.
-RELEASE_FILES = ("pyproject.toml", "README.md", "CHANGELOG.md", "copier.yml")
+RELEASE_FILES = ("pyproject.toml", "hatch_build.py", "README.md", "CHANGELOG.md", "copier.yml")
 RELEASE_DIRS = ("src", "template", "partials", "tests/contract")
 
 

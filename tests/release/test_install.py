@@ -17,7 +17,9 @@ pytestmark = pytest.mark.release
 
 
 def generate_offline(bin_dir: Path, cwd: Path) -> Path:
-    env = clean_env(PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    env = clean_env(
+        PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", STACKWISE_CACHE=str(cwd / "cache")
+    )
     out = run(offline(["stackwise", "new", "demo-svc", "--defaults", "--ml-ai"]), cwd, env)
     assert "created demo-svc" in out, out
     project = cwd / "demo-svc"
@@ -41,6 +43,8 @@ def test_installed_package_generates_offline(
     answers = (project / ".copier-answers.yml").read_text()
     assert f"_commit: v{__version__}\n" in answers
     assert "site-packages" not in answers
+    # The wheel's seed held every template: the first run after the install compiled none.
+    assert not list((work / "cache").rglob("*.cache"))
 
 
 def test_uv_tool_install_generates_offline(dist: tuple[Path, Path], tmp_path: Path) -> None:

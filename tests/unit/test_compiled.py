@@ -4,6 +4,7 @@ an extension, and a cache that cannot be written costs nothing but the speed."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -95,3 +96,35 @@ def test_a_template_read_from_another_folder_is_not_compiled_again(
     edited.write_text("# {{ name }}!\n")
     render(tmp_path / "edited" / "svc", {}, template=edited.parent, vcs_ref=None)
     assert (tmp_path / "edited" / "svc" / "README.md").read_text() == "# svc!\n"
+
+
+def test_a_seeded_install_renders_without_compiling(
+    tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the wheel ships (stackwise.seed): templates compiled as Python source. With an
+    empty cache, a render reads them instead of compiling, and renders the same."""
+    template = tmp_path / "template"
+    (template / "{{ name }}").mkdir(parents=True)
+    (template / "{{ name }}" / "README.md.jinja").write_text("# {{ name | upper }}\n")
+    (template / "copier.yml").write_text(
+        "_templates_suffix: .jinja\nname:\n  type: str\n  default: \"{{ 'svc' }}\"\n"
+    )
+    monkeypatch.setattr(compiled, "_seeding", None)
+    monkeypatch.setattr(compiled, "SEED", "seed_for_test")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    compiled.seed_into(tmp_path / "seed_for_test")
+    render(tmp_path / "seeding" / "svc", {}, template=template, vcs_ref=None)
+    assert (
+        len(list((tmp_path / "seed_for_test").rglob("t*.py")))
+        == len(list(cache_home.rglob("*.cache")))
+        > 1
+    )
+
+    monkeypatch.setattr(compiled, "_seeding", None)
+    monkeypatch.setattr(compiled, "_codes", {})
+    monkeypatch.setenv("STACKWISE_CACHE", str(tmp_path / "empty"))
+    compiled._cache_for.cache_clear()
+    importlib.invalidate_caches()
+    render(tmp_path / "seeded" / "svc", {}, template=template, vcs_ref=None)
+    assert (tmp_path / "seeded" / "svc" / "svc" / "README.md").read_text() == "# SVC\n"
+    assert not list((tmp_path / "empty").rglob("*.cache"))
