@@ -111,6 +111,33 @@ def _bare(project: Path, dest: Path) -> Path:
     return dest
 
 
+def _uv() -> list[str]:
+    found = shutil.which("uv")
+    return [found] if found else [sys.executable, "-m", "uv"]
+
+
+def _installed(checkout: Path, work: Path, env: dict[str, str]) -> Path | None:
+    """stackwise as a user installs it: this checkout's wheel in a fresh virtual
+    environment, byte-compiled as pip does; its `stackwise`, or None without a checkout."""
+    if not (checkout / "pyproject.toml").is_file():
+        return None
+    work.mkdir(parents=True)
+    _run(
+        [*_uv(), "build", "-q", "--wheel", "--out-dir", str(work / "dist"), str(checkout)],
+        work,
+        env,
+    )
+    _run([*_uv(), "venv", "-q", str(work / "venv")], work, env)
+    wheel = next((work / "dist").glob("*.whl"))
+    python = str(work / "venv" / "bin" / "python")
+    _run(
+        [*_uv(), "pip", "install", "-q", "--compile-bytecode", "--python", python, str(wheel)],
+        work,
+        env,
+    )
+    return work / "venv" / "bin" / "stackwise"
+
+
 def _release_two(repo: Path, ignore: Path) -> None:
     """Tag v1.0.0, then v1.1.0 with one line more in the generated .gitignore."""
     _git(repo, "init", "-q")
@@ -150,6 +177,25 @@ def measure(rounds: int, log: Callable[[str], None]) -> tuple[Table, Table]:
                     *ANSWERS,
                 ],
             ),
+        ]
+        installed = _installed(template_root(), work / "install", env)
+        if installed is not None:
+            copy.append(
+                Contender(
+                    "stackwise new, first run after installing the wheel (its compiled seed)",
+                    lambda d: [
+                        "env",
+                        "-u",
+                        "STACKWISE_TEMPLATE",
+                        f"STACKWISE_CACHE={d / 'cache'}",
+                        str(installed),
+                        "new",
+                        str(d / "svc"),
+                        *ANSWERS,
+                    ],
+                )
+            )
+        copy += [
             Contender(
                 "stackwise new (from a git checkout: Copier clones it)",
                 lambda d: [
@@ -252,6 +298,11 @@ def measure(rounds: int, log: Callable[[str], None]) -> tuple[Table, Table]:
             Contender(
                 "copier update (this template)",
                 lambda d: [*COPIER, "update", "-q", "--defaults", str(d / "p")],
+                fresh("svc"),
+            ),
+            Contender(
+                "copier update (this template), Copier caching compiled templates",
+                lambda d: [*COPIER_WITH_TEMPLATE_CACHE, "update", "-q", "--defaults", str(d / "p")],
                 fresh("svc"),
             ),
             Contender(

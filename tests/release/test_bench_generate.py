@@ -21,11 +21,13 @@ def test_bench_generate_prints_every_contender() -> None:
     for row in (
         "stackwise new",
         "stackwise new, cold (an empty compiled-template cache)",
+        "stackwise new, first run after installing the wheel (its compiled seed)",
         "copier copy (this template)",
         "copier copy (this template), Copier caching compiled templates",
         "copier copy (bare template)",
         "stackwise update",
         "copier update (this template)",
+        "copier update (this template), Copier caching compiled templates",
         "copier update (bare template)",
     ):
         assert row in proc.stdout, proc.stdout
