@@ -57,7 +57,7 @@ class _Cache(FileSystemBytecodeCache):
             bucket.code = _seeded(self.configuration, key)
         if bucket.code is not None:
             _as_compiled(environment, source)
-        elif _seeding is not None:
+        elif _seeding is not None:  # a string (compile_string) has no file, and no name
             _seeding[key] = (name if filename is not None else None, source)
         return bucket
 
