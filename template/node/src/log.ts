@@ -1,6 +1,7 @@
 // Structured logs: one JSON object per line on stdout. Lines are gathered and written
 // together at most 50 ms later, one write for many requests instead of one each; what is
-// left is written on exit, process.exit() and a crash included.
+// left is written on exit, process.exit() and a crash included (whole only where stdout
+// takes it at once: a pipe may not, so a stop that calls process.exit() awaits logFlushed()).
 
 const LEVELS = { debug: 10, info: 20, warning: 30, error: 40 } as const;
 export type LogLevel = keyof typeof LEVELS;
@@ -30,7 +31,14 @@ function flush(): void {
   used = 0;
   process.stdout.write(lines);
 }
+process.on("beforeExit", flush); // the event loop still runs: it waits for what a pipe holds up
 process.on("exit", flush);
+
+/** Resolves once stdout has taken every line logged so far: await it before process.exit(). */
+export function logFlushed(): Promise<void> {
+  flush();
+  return new Promise((resolve) => process.stdout.write("", () => resolve()));
+}
 
 function emit(line: string): void {
   // At most 3 bytes of UTF-8 per UTF-16 unit.

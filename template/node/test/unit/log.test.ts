@@ -127,6 +127,21 @@ describe("log", () => {
     );
   });
 
+  it("has every line written once logFlushed() resolves, to a pipe slow to read too", async () => {
+    const code = `import * as log from ${LOG};
+      log.log.info("big", { text: "x".repeat(200_000) }); // more than a pipe holds
+      log.logRequest("GET", "/last", 200, 1);
+      await log.logFlushed();
+      process.exit(3);`;
+    const env = { ...process.env, NODE: process.execPath, CODE: code };
+    const shell = '"$NODE" --input-type=module -e "$CODE" | (sleep 0.3; cat)';
+    const { stdout } = await promisify(execFile)("sh", ["-c", shell], { env, maxBuffer: 1 << 20 });
+    assert.deepEqual(
+      parse(stdout).map((line) => line.message),
+      ["big", "request"],
+    );
+  });
+
   it("writes soon, not only at exit, while the process runs on", async () => {
     const code = `import * as log from ${LOG}; log.logRequest("GET", "/", 200, 1); setTimeout(() => {}, 10_000);`;
     const child = spawn(process.execPath, ["--input-type=module", "-e", code]);
