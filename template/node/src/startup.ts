@@ -1,7 +1,7 @@
 // What every entry point does first (configuration or one line and exit) and last
 // (a clean stop on SIGTERM/SIGINT).
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { log } from "./log.js";
+import { log, logFlushed } from "./log.js";
 
 const STOP_TIMEOUT_MS = 8000;
 
@@ -15,7 +15,8 @@ export function loadConfigOrExit(): Config {
   }
 }
 
-/** Run `stop` once on the first SIGTERM or SIGINT, then exit 0 (forced after 8 s). */
+/** Run `stop` once on the first SIGTERM or SIGINT, then exit 0 once stdout has every log
+ * line (forced after 8 s). */
 export function stopOnSignal(stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
@@ -26,13 +27,18 @@ export function stopOnSignal(stop: () => Promise<void>): void {
       log.warn("stop timed out; exiting with connections still open");
       process.exit(0);
     }, STOP_TIMEOUT_MS).unref();
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error("error while stopping", { error });
-        process.exit(1);
-      },
-    );
+    stop()
+      .then(
+        () => 0,
+        (error: unknown) => {
+          log.error("error while stopping", { error });
+          return 1;
+        },
+      )
+      .then(async (code) => {
+        await logFlushed();
+        process.exit(code);
+      });
   };
   process.on("SIGTERM", handler);
   process.on("SIGINT", handler);

@@ -15,14 +15,16 @@ const parse = (out: string): Line[] =>
     .map((line) => JSON.parse(line) as Line);
 
 /** What a fresh process that runs `code` (log.ts imported as `log`) writes on stdout by its end. */
-async function linesOf(code: string): Promise<Line[]> {
+async function outputOf(code: string): Promise<string> {
   const args = ["--input-type=module", "-e", `import * as log from ${LOG};\n${code}`];
   try {
-    return parse((await promisify(execFile)(process.execPath, args)).stdout);
+    return (await promisify(execFile)(process.execPath, args)).stdout;
   } catch (error) {
-    return parse((error as { stdout: string }).stdout); // a crash: what it wrote before
+    return (error as { stdout: string }).stdout; // a crash: what it wrote before
   }
 }
+
+const linesOf = async (code: string): Promise<Line[]> => parse(await outputOf(code));
 
 describe("log", () => {
   it("writes the request line with the contract's fields, as JSON", async () => {
@@ -38,6 +40,32 @@ describe("log", () => {
       status: 404,
       duration_ms: 1.23,
     });
+  });
+
+  it("writes the request line as JSON.stringify would, byte for byte, odd paths included", async () => {
+    const paths = ["/health", '/a"b', "/a\\b", "/\u0000\n\u001f\u007f", "/é/日/😀", "/\ud800", "/\u2028"];
+    const requests = [...paths.map((path) => ["GET", path]), ["M-SEARCH", "*"]] as const;
+    const output = await outputOf(
+      requests
+        .map(([method, path]) => `log.logRequest(${JSON.stringify(method)}, ${JSON.stringify(path)}, 200, 1.23456);`)
+        .join("\n"),
+    );
+    const lines = output.split("\n").slice(0, -1);
+    assert.deepEqual(
+      lines,
+      requests.map(([method, path], i) => {
+        const { time } = JSON.parse(lines[i] ?? "{}") as Line;
+        return JSON.stringify({
+          time,
+          level: "info",
+          message: "request",
+          method,
+          path,
+          status: 200,
+          duration_ms: 1.23,
+        });
+      }),
+    );
   });
 
   it("follows the log level", async () => {
@@ -96,6 +124,21 @@ describe("log", () => {
     assert.deepEqual(
       crash.map((line) => line.message),
       ["before"],
+    );
+  });
+
+  it("has every line written once logFlushed() resolves, to a pipe slow to read too", async () => {
+    const code = `import * as log from ${LOG};
+      log.log.info("big", { text: "x".repeat(200_000) }); // more than a pipe holds
+      log.logRequest("GET", "/last", 200, 1);
+      await log.logFlushed();
+      process.exit(3);`;
+    const env = { ...process.env, NODE: process.execPath, CODE: code };
+    const shell = '"$NODE" --input-type=module -e "$CODE" | (sleep 0.3; cat)';
+    const { stdout } = await promisify(execFile)("sh", ["-c", shell], { env, maxBuffer: 1 << 20 });
+    assert.deepEqual(
+      parse(stdout).map((line) => line.message),
+      ["big", "request"],
     );
   });
 
