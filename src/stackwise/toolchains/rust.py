@@ -62,15 +62,14 @@ def static_checks(project: Path) -> list[list[str]]:
 BENCH_ENV = {"BUILD_PROFILE": "release"}
 
 
-BARE_EXAMPLE = "bench_bare"
-
-
 def bare_app(project: Path, framework: str) -> list[str]:
     """An example target (auto-discovered from examples/, and unlike a second binary it
     leaves `cargo run` unambiguous), built with the service's lock file, profile and
-    target dir."""
+    target dir. Named after the project, as the service's binary is: in the shared target
+    dir, benches running at once then never build or start each other's bare app."""
     examples = project / "examples"
     examples.mkdir(exist_ok=True)
-    shutil.copy(bare_apps("rust") / f"{framework}.rs", examples / f"{BARE_EXAMPLE}.rs")
+    example = "bench_bare_" + project.name.replace("-", "_")
+    shutil.copy(bare_apps("rust") / f"{framework}.rs", examples / f"{example}.rs")
     profile = BENCH_ENV["BUILD_PROFILE"]
-    return ["cargo", "run", "--quiet", "--profile", profile, "--example", BARE_EXAMPLE]
+    return ["cargo", "run", "--quiet", "--profile", profile, "--example", example]

@@ -117,7 +117,7 @@ impl Pending {
         self.text.extend_from_slice(br#"","path":""#);
         escape(path, |piece| self.text.extend_from_slice(piece.as_bytes()));
         self.text.extend_from_slice(br#"","status":"#);
-        decimal(&mut self.text, status.into(), 1);
+        self.text.extend_from_slice(itoa::Buffer::new().format(status).as_bytes());
         self.text.extend_from_slice(br#","duration_ms":"#);
         milliseconds(&mut self.text, duration);
         self.text.extend_from_slice(b"}\n");
@@ -133,7 +133,7 @@ impl Pending {
             let _ = write!(prefix, "{}", time.format("%Y-%m-%dT%H:%M:%S."));
         }
         self.text.extend_from_slice(prefix.as_bytes());
-        decimal(&mut self.text, now.subsec_micros().into(), 6);
+        self.text.extend_from_slice(&six_digits(now.subsec_micros()));
         self.text.push(b'Z');
     }
 }
@@ -141,29 +141,24 @@ impl Pending {
 /// A request line's length besides its method and path, rounded up.
 const LINE: usize = 160;
 
-/// `value` in decimal, with at least `width` digits.
-fn decimal(text: &mut Vec<u8>, mut value: u64, width: usize) {
-    let mut digits = [b'0'; 20];
-    let mut start = digits.len();
-    while value > 0 || digits.len() - start < width {
-        start -= 1;
-        digits[start] = b'0' + (value % 10) as u8;
+/// The last six decimal digits of `value`, zero-padded.
+fn six_digits(mut value: u32) -> [u8; 6] {
+    let mut digits = [b'0'; 6];
+    for digit in digits.iter_mut().rev() {
+        *digit = b'0' + (value % 10) as u8;
         value /= 10;
     }
-    text.extend_from_slice(&digits[start..]);
+    digits
 }
 
 /// The duration in milliseconds to the nanosecond, without trailing zeros: `0.01234`, `2`.
 fn milliseconds(text: &mut Vec<u8>, duration: Duration) {
     let nanos = u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX);
-    decimal(text, nanos / 1_000_000, 1);
-    let (mut fraction, mut width) = (nanos % 1_000_000, 6);
-    if fraction > 0 {
-        while fraction % 10 == 0 {
-            (fraction, width) = (fraction / 10, width - 1);
-        }
+    text.extend_from_slice(itoa::Buffer::new().format(nanos / 1_000_000).as_bytes());
+    let fraction = six_digits((nanos % 1_000_000) as u32);
+    if let Some(last) = fraction.iter().rposition(|&digit| digit != b'0') {
         text.push(b'.');
-        decimal(text, fraction, width);
+        text.extend_from_slice(&fraction[..=last]);
     }
 }
 
