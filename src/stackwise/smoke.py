@@ -240,12 +240,17 @@ class Run:
                 "CONTRACT_RUN_CMD": "make run",
             }
             suite = template_root() / "tests" / "contract"
-            self.step(
+            checked = self.step(
                 "contract",
-                [sys.executable, "-m", "pytest", str(suite), "-q", "-p", "no:cacheprovider"],
+                [sys.executable, "-m", "pytest", str(suite), "-q", "-rs", "-p", "no:cacheprovider"],
                 cwd=template_root(),
                 env=contract_env,
             )
+            # Smoke gives the suite everything it needs: a skipped check is one not proven.
+            summary = checked.strip().splitlines()[-1]
+            if "skipped" in summary:
+                raise SmokeFailure("contract", f"some checks were skipped: {summary}\n{checked}")
+            self.log(f"  contract: {summary.strip('= ')}")
             fuzzed = self.step(
                 "fuzz", fuzz.command(contract_env["CONTRACT_BASE_URL"]), cwd=template_root()
             )

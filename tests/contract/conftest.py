@@ -20,6 +20,7 @@ HTTP_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 PROCESSED_TIMEOUT_SECONDS = 15.0
 
 MARKERS = {
+    "broker": "broker(name): for services on that broker only; deselected for the other one",
     "dependency": "checks a side effect at the dependency itself (Redis, broker, database)",
     "events": "needs the event broker and the consumer",
     "pool": "samples the database's connection count under concurrent load",
@@ -30,6 +31,23 @@ MARKERS = {
 def pytest_configure(config: pytest.Config) -> None:
     for name, description in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test for the other broker does not apply to this service: deselected, not skipped."""
+    try:
+        broker = ContractConfig.from_env().broker
+    except pytest.fail.Exception:
+        return  # the `config` fixture reports the bad setting in every test
+    if broker is None:
+        for item in items:
+            if item.get_closest_marker("broker"):
+                item.add_marker(pytest.mark.skip(reason="neither AMQP_URL nor KAFKA_BROKERS set"))
+        return
+    keep = [i for i in items if (m := i.get_closest_marker("broker")) is None or broker in m.args]
+    if len(keep) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -20,8 +17,8 @@ from .support import assert_item, assert_json, cache_header, describe, parse_rfc
 CreateItem = Callable[..., dict[str, Any]]
 EVENT_TIMEOUT_SECONDS = 15.0
 EVENT_KEYS = {"type", "id", "occurred_at"}
-STALE_ATTEMPTS = 5
-BACKLOG_SIZE = 40
+# Events queued ahead of the item in each try, until one is conclusive.
+STALE_REPEATS = (200, 1000, 3000)
 
 
 @pytest.mark.events
@@ -41,31 +38,39 @@ def test_consumer_sets_processed_at(
     assert parse_rfc3339(processed["processed_at"]) >= parse_rfc3339(processed["created_at"])
 
 
-@contextmanager
-def event_backlog(base_url: str, name: str, size: int = BACKLOG_SIZE) -> Iterator[None]:
-    """POST `size` items from background threads, so the consumer has a queue of events
-    to work through; yields once about a third of them are in."""
-    started = threading.Event()
-    done = 0
-    lock = threading.Lock()
+def publish_repeats(config: ContractConfig, event: dict[str, Any], count: int) -> None:
+    """Publish `count` copies of an event the service already handled, as the broker
+    may redeliver it: the consumer, idempotent, has that many events to work through
+    before any event published after them."""
+    body = json.dumps(event).encode()
+    if config.broker == "rabbitmq":
+        import pika
 
-    def post(n: int) -> None:
-        nonlocal done
-        with httpx.Client(base_url=base_url, timeout=10.0) as client:
-            client.post("/items", json={"name": f"{name}-{n}", "description": "backlog"})
-        with lock:
-            done += 1
-            if done >= size // 3:
-                started.set()
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        futures = [pool.submit(post, n) for n in range(size)]
-        started.wait(timeout=10.0)
+        assert config.amqp_url is not None
+        connection = pika.BlockingConnection(pika.URLParameters(config.amqp_url))
         try:
-            yield
+            channel = connection.channel()
+            for _ in range(count):
+                channel.basic_publish(
+                    exchange=f"{config.queue_prefix}.events", routing_key="item.created", body=body
+                )
         finally:
-            for future in futures:
-                future.result(timeout=15.0)
+            connection.close()
+    elif config.broker == "kafka":
+        from kafka import KafkaProducer
+
+        assert config.kafka_brokers is not None
+        producer = KafkaProducer(bootstrap_servers=_brokers(config.kafka_brokers))
+        try:
+            for _ in range(count):
+                producer.send(
+                    f"{config.queue_prefix}.item-created", key=event["id"].encode(), value=body
+                )
+            producer.flush(timeout=10)
+        finally:
+            producer.close()
+    else:
+        pytest.skip("neither AMQP_URL nor KAFKA_BROKERS set: cannot queue events ahead")
 
 
 def unprocessed_in_list(api: httpx.Client, item_id: str) -> bool:
@@ -76,47 +81,57 @@ def unprocessed_in_list(api: httpx.Client, item_id: str) -> bool:
 
 @pytest.mark.events
 @pytest.mark.dependency
+# kafka-python loads its protocol schemas with importlib.resources' legacy API.
+@pytest.mark.filterwarnings("ignore:.*is deprecated. Use files:DeprecationWarning")
 def test_consumer_drops_stale_cache_entry(
     api: httpx.Client,
     config: ContractConfig,
     create_item: CreateItem,
     redis_client: Any,
-    unique_name: Callable[[str], str],
     wait_processed: Callable[..., tuple[dict[str, Any] | None, httpx.Response]],
 ) -> None:
     """A copy cached before the event is consumed must not hide processed_at.
 
-    With a backlog of events ahead of it, an item is created and read at once, so GET
-    caches it with processed_at null. The try counts only when, after the key is seen
-    in Redis, the uncached list still shows processed_at null: the consumer's write, and
-    so its delete of the key, come after the stale copy was stored, and GET must show
-    processed_at soon. (A try where the consumer wrote during that first GET proves
-    nothing: the GET may have stored its copy after the consumer's delete.)
+    Repeats of an event already handled are queued ahead (delivery is at least once,
+    the consumer idempotent); then an item is created and read at once, while its event
+    waits. Either GET did not cache the unprocessed item, or it did and the uncached list
+    still shows processed_at null after the key is seen in Redis: the consumer's write,
+    and so its delete of the key, come after the stale copy was stored. Either way GET
+    must show processed_at soon. (A try where the consumer wrote during that first GET
+    proves nothing: the GET may have stored its copy after the consumer's delete.)
     """
-    for _ in range(STALE_ATTEMPTS):
-        with event_backlog(config.base_url, unique_name("backlog")):
-            item = create_item(description="stale copy")
-            resp = api.get(f"/items/{item['id']}")
-            first = assert_json(resp, 200)
-            conclusive = (
-                first["processed_at"] is None
-                and cache_header(resp) == "MISS"
-                and bool(redis_client.exists(config.cache_key(item["id"])))
-                and unprocessed_in_list(api, item["id"])
-            )
+    config.require("QUEUE_PREFIX")
+    handled = create_item(description="handled")
+    assert wait_processed(handled["id"])[0] is not None, "the consumer handles no event"
+    event = {"type": "item.created", "id": handled["id"], "occurred_at": handled["created_at"]}
+    tries: list[str] = []
+    for repeats in STALE_REPEATS:
+        publish_repeats(config, event, repeats)
+        item = create_item(description="stale copy")
+        resp = api.get(f"/items/{item['id']}")
+        first = assert_json(resp, 200)
+        if first["processed_at"] is not None or cache_header(resp) != "MISS":
+            tries.append(f"X-Cache {cache_header(resp)}, processed_at {first['processed_at']}")
+            conclusive = False
+        elif redis_client.exists(config.cache_key(item["id"])):
+            conclusive = unprocessed_in_list(api, item["id"])
+            if not conclusive:
+                tries.append("cached, processed meanwhile")
+        else:
+            conclusive = True  # the unprocessed item was not cached
+        processed, last = wait_processed(item["id"])
         if not conclusive:
             continue
-        processed, last = wait_processed(item["id"])
         assert processed is not None, (
-            "GET cached the item before its event was consumed, and "
-            f"{EVENT_TIMEOUT_SECONDS:.0f} s later GET still shows processed_at null: the "
-            f"consumer must delete {config.queue_prefix}:item:<id> after its write; "
+            f"GET read the item before its event was consumed, and {EVENT_TIMEOUT_SECONDS:.0f}"
+            " s later GET still shows processed_at null: a cached copy must be dropped "
+            f"({config.queue_prefix}:item:<id>) after the consumer's write; "
             f"last GET: {describe(last)} X-Cache={last.headers.get('x-cache')}"
         )
         return
-    pytest.skip(
-        f"no conclusive try in {STALE_ATTEMPTS}: the consumer always processed the event "
-        "before the stale copy could be observed"
+    pytest.fail(
+        f"no conclusive try with {', '.join(map(str, STALE_REPEATS))} events queued ahead; "
+        f"the tries saw: {'; '.join(tries)}"
     )
 
 
@@ -169,11 +184,10 @@ def rabbit_queue(config: ContractConfig) -> Iterator[tuple[Any, str]]:
 
 @pytest.mark.events
 @pytest.mark.dependency
+@pytest.mark.broker("rabbitmq")
 def test_rabbitmq_event_published(
     config: ContractConfig, request: pytest.FixtureRequest, create_item: CreateItem
 ) -> None:
-    if config.broker != "rabbitmq":
-        pytest.skip("AMQP_URL not set: the service does not use RabbitMQ")
     config.require("QUEUE_PREFIX")
     channel, queue = request.getfixturevalue("rabbit_queue")
     item = create_item(description="event")
@@ -202,6 +216,10 @@ def test_rabbitmq_event_published(
         assert _event_id(body) != item["id"], "the event was published more than once"
 
 
+def _brokers(listed: str) -> list[str]:
+    return [b.strip() for b in listed.split(",") if b.strip()]
+
+
 def _event_id(body: bytes) -> Any:
     try:
         event = json.loads(body)
@@ -215,18 +233,17 @@ def _event_id(body: bytes) -> Any:
 
 @pytest.mark.events
 @pytest.mark.dependency
+@pytest.mark.broker("kafka")
 # kafka-python loads its protocol schemas with importlib.resources' legacy API.
 @pytest.mark.filterwarnings("ignore:.*is deprecated. Use files:DeprecationWarning")
 def test_kafka_event_published(config: ContractConfig, create_item: CreateItem) -> None:
-    if config.broker != "kafka":
-        pytest.skip("KAFKA_BROKERS not set: the service does not use Kafka")
     config.require("QUEUE_PREFIX")
     from kafka import KafkaConsumer, TopicPartition
 
     assert config.kafka_brokers is not None
     topic = f"{config.queue_prefix}.item-created"
     consumer = KafkaConsumer(
-        bootstrap_servers=[b.strip() for b in config.kafka_brokers.split(",") if b.strip()],
+        bootstrap_servers=_brokers(config.kafka_brokers),
         group_id=f"contract-probe-{uuid.uuid4().hex[:8]}",
         enable_auto_commit=False,
         auto_offset_reset="earliest",
