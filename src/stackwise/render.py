@@ -10,6 +10,7 @@ import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib.metadata import metadata
@@ -20,6 +21,7 @@ import yaml
 from copier import VcsRef
 from copier._jinja_ext import SandboxedEnvironment
 from copier._main import Worker
+from copier._template import Template
 from copier.errors import DirtyLocalWarning
 
 from stackwise import __version__, compiled
@@ -53,6 +55,49 @@ class _CompiledOnce(Worker):
         env.bytecode_cache = compiled.bytecode_cache(env)
         env.from_string = compiled.from_string_once(env)  # type: ignore[method-assign]
         return env
+
+
+_Clones = dict[tuple[str, str | None, bool], Template]
+_clones: ContextVar[_Clones | None] = ContextVar("clones", default=None)
+
+
+@contextmanager
+def _one_clone_per_ref() -> Iterator[None]:
+    """Within it, _OneClone workers share one clone of each template release."""
+    clones: _Clones = {}
+    token = _clones.set(clones)
+    try:
+        yield
+    finally:
+        _clones.reset(token)
+        for template in clones.values():
+            template._cleanup()
+
+
+class _OneClone(_CompiledOnce):
+    """Copier's update with one clone of each template release instead of five.
+
+    An update clones the new release for itself, the old one to read the project's
+    baseline, then again for each copy it renders (the old release into a scratch
+    directory, the new one into the project and into another scratch directory), since
+    each copy is a fresh Worker: five checkouts of the whole template, half an update's
+    time. Under _one_clone_per_ref() the copies share the clones by (url, ref). The
+    change to propose to Copier itself, as for compiled templates.
+    """
+
+    @cached_property
+    def template(self) -> Template:
+        clones = _clones.get()
+        old = self.subproject.template
+        url = self.src_path or (old and old.url)
+        if clones is None or not url:
+            return super().template
+        if old is not None:  # already cloned to read the project's baseline
+            clones.setdefault((old.url, old.ref, False), old)
+        key = (url, self.resolved_vcs_ref, self.use_prereleases)
+        if key not in clones:
+            clones[key] = Template(url=url, ref=key[1], use_prereleases=key[2])
+        return clones[key]
 
 
 class _FreshCopy(_CompiledOnce):
@@ -222,17 +267,20 @@ def update(
     if _git(project, "status", "--porcelain"):
         raise RenderError(f"{project} has uncommitted changes; commit or stash them first")
     try:
-        with _CompiledOnce(
-            dst_path=project,
-            data=changes,
-            defaults=True,
-            overwrite=True,
-            skip_answered=True,
-            unsafe=False,
-            quiet=True,
-            conflict="inline",
-            vcs_ref=vcs_ref or (VcsRef.CURRENT if changes else None),
-        ) as worker:
+        with (
+            _one_clone_per_ref(),
+            _OneClone(
+                dst_path=project,
+                data=changes,
+                defaults=True,
+                overwrite=True,
+                skip_answered=True,
+                unsafe=False,
+                quiet=True,
+                conflict="inline",
+                vcs_ref=vcs_ref or (VcsRef.CURRENT if changes else None),
+            ) as worker,
+        ):
             worker.run_update()
     except Exception as error:
         raise RenderError(_one_line(error)) from error

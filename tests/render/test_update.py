@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
+import copier._template
+import pytest
 from typer.testing import CliRunner
 
 from stackwise.cli import app
@@ -95,3 +98,28 @@ def test_update_conflict_is_marked_not_dropped(tmp_path: Path, root: Path) -> No
     assert ".gitignore" in result.output
     text = ignore.read_text()
     assert ".our-cache/" in text and ".v2-cache/" in text and "<<<<<<<" in text
+
+
+def test_update_clones_each_release_once_and_removes_the_clones(
+    tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = make_template(root, tmp_path / "tpl")
+    project = tmp_path / "svc"
+    generate(template, project)
+    release_v2(template)
+    clones: list[tuple[str, str]] = []
+
+    def clone(url: str, ref: str, location: str) -> str:
+        clones.append((url, ref))
+        return copier_clone(url, ref, location)
+
+    copier_clone = copier._template.clone
+    monkeypatch.setattr(copier._template, "clone", clone)
+    scratch = tmp_path / "tmp"  # where Copier makes its clones and copies
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+
+    result = runner.invoke(app, ["update", str(project)])
+    assert result.exit_code == 0, result.output
+    assert sorted(clones) == [(str(template), "v1.0.0"), (str(template), "v2.0.0")]
+    assert not list(scratch.iterdir())
