@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from stackwise import __version__, explain
-from stackwise.matrix import covering_sample, read_report, tier
+from stackwise.matrix import covering_sample, pairwise_sample, read_report, tier
 from stackwise.questionnaire import FLOWCHART, STACK, AnswerError, Questionnaire
 from stackwise.render import RenderError, check_destination, copier_data, render, update
 
@@ -372,7 +372,9 @@ def list_(
     """Every combination of the catalog: can it be generated, how CI proves it, its last smoke.
 
     `ci`: [bold]smoke[/] (the covering sample: own tests, contract, fuzzer, faults),
-    [bold]build[/] (installed, built and linted), or why it is refused. `last smoke`: the
+    [bold]build[/] (the pairwise sample: installed, built and linted), [bold]render[/]
+    (rendered and checked without an install; `stackwise smoke --all` runs the rest), or
+    why it is refused. `last smoke`: the
     latest result in the smoke report (`stackwise smoke`, `stackwise smoke --all`).
     Example: [bold]stackwise list --implemented --language python[/]
     """
@@ -382,6 +384,7 @@ def list_(
         raise fail(f"--language: {language!r} is not one of: {', '.join(languages)}")
     offered = q.implemented()
     sample = covering_sample(offered)
+    built = pairwise_sample(offered, sample)
     report = read_report()
     rows: list[dict[str, Any]] = []
     for stack in q.combinations():
@@ -396,7 +399,7 @@ def list_(
                 "language": stack.language,
                 "stack": str(stack),
                 "implemented": not refusal,
-                "ci": tier(stack, offered, sample),
+                "ci": tier(stack, offered, sample, built),
                 "refused": refusal,
                 "last_smoke": None
                 if last is None
@@ -418,9 +421,10 @@ def list_(
     out.print(table)
     usable = sum(row["implemented"] for row in rows)
     smoked = sum(row["ci"] == "smoke" for row in rows)
+    built = sum(row["ci"] == "build" for row in rows)
     out.print(
-        f"{len(rows)} combinations listed, {usable} implemented "
-        f"({smoked} smoke-tested in CI, {usable - smoked} built and linted), "
+        f"{len(rows)} combinations listed, {usable} implemented (in CI: {smoked} "
+        f"smoke-tested, {built} built and linted, {usable - smoked - built} rendered), "
         f"{len(rows) - usable} refused (`stackwise new` says why)",
         highlight=False,
     )

@@ -1,8 +1,10 @@
 """The test matrix: which stacks CI proves at which tier, and the smoke report.
 
 Tier 1 renders every implemented stack and runs its language's install-free checks;
-tier 2 installs, builds and lints each one from shared caches; tier 3, the covering
-sample, runs the whole smoke (own tests, contract suite, fuzzer) and the fault tests.
+tier 2, the pairwise sample, installs, builds and lints from shared caches stacks that
+together put every two choices of a language side by side at least once; tier 3, the
+covering sample, runs the whole smoke (own tests, contract suite, fuzzer) and the fault
+tests.
 """
 
 from __future__ import annotations
@@ -35,15 +37,40 @@ def covering_sample(stacks: Sequence[Stack]) -> list[Stack]:
     return sample
 
 
+def pairwise_sample(stacks: Sequence[Stack], covered: Sequence[Stack]) -> list[Stack]:
+    """Stacks of `stacks`, beyond those `covered` already builds, that together build every
+    pair of choices found side by side in any of `stacks` (a framework with each ORM, each
+    queue, with and without Socket.IO; an ORM with each queue; ...): a template's
+    mistakes lie in one choice or where two meet. Greedy and deterministic like
+    covering_sample."""
+    wanted = set().union(*(_pairs(s) for s in stacks)) - set().union(*(_pairs(s) for s in covered))
+    sample: list[Stack] = []
+    while wanted:
+        best = max(stacks, key=lambda s: len(_pairs(s) & wanted))
+        sample.append(best)
+        wanted -= _pairs(best)
+    return sample
+
+
 def _values(stack: Stack) -> set[tuple[str, str, Any]]:
     return {(stack.language, dim, getattr(stack, dim)) for dim in DIMENSIONS}
 
 
-def tier(stack: Stack, implemented: Sequence[Stack], sample: Sequence[Stack]) -> str:
-    """How CI covers a stack: `smoke` (tier 3), `build` (tier 2) or `refused`."""
+def _pairs(stack: Stack) -> set[frozenset[tuple[str, str, Any]]]:
+    values = _values(stack)
+    return {frozenset((a, b)) for a in values for b in values if a < b}
+
+
+def tier(
+    stack: Stack, implemented: Sequence[Stack], sample: Sequence[Stack], built: Sequence[Stack]
+) -> str:
+    """How CI covers a stack: `smoke` (tier 3), `build` (tier 2), `render` (tier 1 only;
+    `stackwise smoke --all` runs it) or `refused`."""
     if stack in sample:
         return "smoke"
-    return "build" if stack in implemented else "refused"
+    if stack in built:
+        return "build"
+    return "render" if stack in implemented else "refused"
 
 
 @dataclass

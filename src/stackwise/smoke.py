@@ -24,7 +24,7 @@ import typer
 from rich.console import Console
 
 from stackwise import fuzz, require_extra, toolchains
-from stackwise.matrix import Entry, covering_sample, record
+from stackwise.matrix import Entry, covering_sample, pairwise_sample, record
 from stackwise.questionnaire import Questionnaire, template_root
 from stackwise.render import copier_data, render
 from stackwise.services import up as services_up
@@ -397,6 +397,11 @@ def implemented() -> list[Stack]:
 def ci_sample() -> list[Stack]:
     """Tier 3 in CI: the covering sample of the implemented stacks."""
     return covering_sample(implemented())
+
+
+def ci_builds() -> list[Stack]:
+    """Tier 2 in CI: the pairwise sample beyond the smoke sample, which smoke builds."""
+    return pairwise_sample(implemented(), ci_sample())
 
 
 def choose(stacks: list[str] | None, all_: bool) -> list[Stack]:

@@ -1,8 +1,10 @@
-"""Tier 2: every implemented stack outside the smoke sample is installed from the shared
-caches, built (where its language builds) and linted: `make setup` and `make lint`.
+"""Tier 2: the pairwise sample (every two choices of a language side by side at least once,
+beyond what the smoke sample builds) is installed from the shared caches, built (where its
+language builds) and linted: `make setup` and `make lint`.
 
-The sample gets the same steps and more in the smoke tier; STACKWISE_SMOKE=all smoke-tests
-every stack instead, which makes this tier redundant, so it then runs nothing twice.
+STACKWISE_BUILD=all builds every implemented stack outside the smoke sample instead.
+STACKWISE_SMOKE=all smoke-tests every stack, which makes this tier redundant, so it then
+runs nothing twice.
 """
 
 from __future__ import annotations
@@ -12,11 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from stackwise.smoke import build, ci_sample, implemented
+from stackwise.smoke import build, ci_builds, ci_sample, implemented
 from stackwise.stack import Stack
 
-SMOKED = implemented() if os.environ.get("STACKWISE_SMOKE") == "all" else ci_sample()
-STACKS = [stack for stack in implemented() if stack not in SMOKED]
+if os.environ.get("STACKWISE_SMOKE") == "all":
+    STACKS: list[Stack] = []
+elif os.environ.get("STACKWISE_BUILD") == "all":
+    STACKS = [stack for stack in implemented() if stack not in ci_sample()]
+else:
+    STACKS = ci_builds()
 
 
 @pytest.mark.build

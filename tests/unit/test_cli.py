@@ -198,6 +198,9 @@ def test_list_shows_every_combination() -> None:
     assert len(rows) == 128  # 88 stacks, and the 40 Node ones again with Socket.IO
     fastapi = next(r for r in rows if r["stack"] == "fastapi/sqlalchemy/postgresql/rabbitmq")
     assert fastapi["implemented"] and fastapi["ci"] == "smoke"
+    tiers = {row["ci"] for row in rows if row["implemented"]}
+    assert tiers == {"smoke", "build", "render"}
+    assert {row["ci"] for row in rows if not row["implemented"]} == {"refused"}
     django_mongo = next(r for r in rows if r["stack"] == "django/django-mongodb/mongodb/kafka")
     assert not django_mongo["implemented"]
     assert "unsupported (django-mongodb-needs-mongodb)" in django_mongo["refused"]
